@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type ObjectStore, Objm } from '@nats-io/obj';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { type BusNames, NotFoundError } from '@vista/contracts';
+import { BUS_NAMES, NATS_CONNECTION } from '@vista/bus';
+
+/** Uploaded files waiting to be ingested: the gateway puts them in the JetStream object store. */
+@Injectable()
+export class UploadStore {
+  private store?: Promise<ObjectStore>;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(BUS_NAMES) private readonly names: BusNames,
+  ) {}
+
+  async read(key: string): Promise<Uint8Array> {
+    const data = await (await this.bucket()).getBlob(key);
+    if (!data) throw new NotFoundError(`upload ${key} does not exist (expired or already ingested)`);
+    return data;
+  }
+
+  async remove(key: string): Promise<void> {
+    await (await this.bucket()).delete(key);
+  }
+
+  private bucket(): Promise<ObjectStore> {
+    this.store ??= new Objm(this.nc).create(this.names.uploadsBucket).catch((error: unknown) => {
+      this.store = undefined;
+      throw error;
+    });
+    return this.store;
+  }
+}

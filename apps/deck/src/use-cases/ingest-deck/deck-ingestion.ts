@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Transaction } from 'kysely';
+import type { DatasetType, EventMetadata } from '@vista/contracts';
+import { EventStore } from '@vista/event-store';
+import { DeckRepository } from '../../repositories/deck.repository.js';
+import { parseDeckInWorker } from '../../workers/parse-deck.runner.js';
+
+export interface DeckSource {
+  readonly name: string;
+  readonly format: 'csv' | 'json';
+  readonly datasetType: DatasetType;
+  readonly content: Uint8Array;
+  /** `upload:<key>` or `file:<path>`. */
+  readonly source: string;
+  readonly groundTruth?: string;
+  readonly factors?: string[];
+  readonly responses?: string[];
+}
+
+export interface PreparedDeck {
+  readonly deckId: string;
+  readonly rowCount: number;
+  readonly factors: string[];
+  readonly responses: string[];
+  /** Stores the deck and appends DeckIngested inside the caller's transaction. */
+  store(trx: Transaction<any>, metadata: EventMetadata): Promise<void>;
+}
+
+/**
+ * Validates a deck off the event loop, then stores it together with its DeckIngested event, so a
+ * deck is never stored without its event (or the reverse).
+ */
+@Injectable()
+export class DeckIngestion {
+  constructor(
+    private readonly decks: DeckRepository,
+    private readonly events: EventStore,
+  ) {}
+
+  async prepare(source: DeckSource, signal?: AbortSignal): Promise<PreparedDeck> {
+    const parsed = await parseDeckInWorker(
+      { format: source.format, content: Buffer.from(source.content), factors: source.factors, responses: source.responses },
+      signal,
+    );
+    const deckId = randomUUID();
+    return {
+      deckId,
+      rowCount: parsed.rowCount,
+      factors: parsed.factors,
+      responses: parsed.responses,
+      store: async (trx, metadata) => {
+        await this.decks.insert(trx, { deckId, name: source.name, datasetType: source.datasetType, format: source.format, groundTruth: source.groundTruth, source: source.source, parsed });
+        await this.events.append(
+          {
+            streamId: `deck-${deckId}`,
+            expectedVersion: 0,
+            events: [
+              {
+                type: 'DeckIngested',
+                data: {
+                  deckId,
+                  name: source.name,
+                  datasetType: source.datasetType,
+                  format: source.format,
+                  factors: parsed.factors,
+                  responses: parsed.responses,
+                  rowCount: parsed.rowCount,
+                  statistics: parsed.statistics as unknown as Record<string, unknown>,
+                  ...(source.groundTruth ? { groundTruth: source.groundTruth } : {}),
+                  ingestedAt: new Date().toISOString(),
+                },
+              },
+            ],
+          },
+          metadata,
+          trx,
+        );
+      },
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { NotFoundError, type StartKitRunResult, type StartKitRunV1, ValidationError } from '@vista/contracts';
+import type { CommandMessage } from '@vista/bus';
+import { DECK_CONFIG, type DeckConfig } from '../../config/deck.config.js';
+import { request } from '../../domain/deck-job.js';
+import { DeckRepository } from '../../repositories/deck.repository.js';
+import { DeckRunRepository } from '../../repositories/deck-run.repository.js';
+import { CollectDeckUseCase } from '../collect-deck/collect-deck.use-case.js';
+import { commandMetadata } from '../command-metadata.js';
+
+/**
+ * StartKitRun: checks the deck exists before anything starts, then records the run and its
+ * PENDING deck-collection job in one append and hands the job to the collector.
+ */
+@Injectable()
+export class StartKitRunUseCase {
+  constructor(
+    @Inject(DECK_CONFIG) private readonly config: DeckConfig,
+    private readonly decks: DeckRepository,
+    private readonly runs: DeckRunRepository,
+    private readonly collect: CollectDeckUseCase,
+  ) {}
+
+  async execute(command: CommandMessage<StartKitRunV1>): Promise<StartKitRunResult> {
+    const { payload } = command;
+    if (payload.deckId !== undefined && payload.sourcePath !== undefined) {
+      throw new ValidationError('give either deckId or sourcePath, not both', [{ path: 'deckId', message: 'exclusive with sourcePath' }]);
+    }
+    if (payload.deckId !== undefined && !(await this.decks.find(payload.deckId))) {
+      throw new NotFoundError(`deck ${payload.deckId} does not exist`);
+    }
+    if (payload.sourcePath !== undefined) await this.assertSourceExists(payload.sourcePath);
+
+    const now = new Date();
+    const runId = randomUUID();
+    const jobId = randomUUID();
+    const requested = request(undefined, { kitId: payload.kitId, runId, jobId }, now);
+    await this.runs.append(
+      runId,
+      0,
+      [
+        {
+          type: 'KitRunStarted',
+          data: {
+            kitId: payload.kitId,
+            runId,
+            startedAt: now.toISOString(),
+            ...(payload.deckId ? { deckId: payload.deckId } : {}),
+            ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}),
+            params: payload.params ?? {},
+          },
+        },
+        {
+          type: 'DeckCollectionRequested',
+          data: {
+            ...requested.data,
+            timeoutMs: this.config.DECK_JOB_TIMEOUT_MS,
+            ...(payload.deckId ? { deckId: payload.deckId } : {}),
+            ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}),
+          },
+        },
+      ],
+      commandMetadata(command, { kitId: payload.kitId, runId, jobId }),
+    );
+    this.collect.schedule(runId, { actor: command.actor, correlationId: command.correlationId });
+    return { kitId: payload.kitId, runId, jobId };
+  }
+
+  private async assertSourceExists(sourcePath: string): Promise<void> {
+    const root = this.config.DECK_SOURCE_DIR;
+    if (!root) throw new ValidationError('this deployment reads no deck files (DECK_SOURCE_DIR is not set); upload the deck instead', [{ path: 'sourcePath', message: 'no deck folder configured' }]);
+    const file = resolveInside(root, sourcePath);
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) throw new NotFoundError(`deck file ${sourcePath} does not exist in the deck folder`);
+  }
+}
+
+/** Resolves a relative path inside `root`, refusing anything that escapes it. */
+export function resolveInside(root: string, relative: string): string {
+  const base = path.resolve(root);
+  const file = path.resolve(base, relative);
+  if (!file.startsWith(base + path.sep)) throw new ValidationError(`sourcePath ${relative} leaves the deck folder`, [{ path: 'sourcePath', message: 'must stay inside the deck folder' }]);
+  return file;
+}

@@ -1,0 +1,77 @@
+import type { EventDefinition } from './define-event.js';
+import type { EventEnvelope } from './envelope.js';
+import { DeckCollectionCancelled } from './deck/deck-collection-cancelled.event.js';
+import { DeckCollectionCompleted } from './deck/deck-collection-completed.event.js';
+import { DeckCollectionFailed } from './deck/deck-collection-failed.event.js';
+import { DeckCollectionRequested } from './deck/deck-collection-requested.event.js';
+import { DeckCollectionStarted } from './deck/deck-collection-started.event.js';
+import { DeckCollectionTimedOut } from './deck/deck-collection-timed-out.event.js';
+import { DeckIngested } from './deck/deck-ingested.event.js';
+import { DoeCancelled } from './doe/doe-cancelled.event.js';
+import { DoeCompleted } from './doe/doe-completed.event.js';
+import { DoeFailed } from './doe/doe-failed.event.js';
+import { DoeRequested } from './doe/doe-requested.event.js';
+import { DoeStarted } from './doe/doe-started.event.js';
+import { DoeTimedOut } from './doe/doe-timed-out.event.js';
+import { KitRunStarted } from './kit-run/kit-run-started.event.js';
+import { MlPreprocessCompleted } from './ml/ml-preprocess-completed.event.js';
+import { MlScalingCompleted } from './ml/ml-scaling-completed.event.js';
+import { MlStepCancelled } from './ml/ml-step-cancelled.event.js';
+import { MlStepFailed } from './ml/ml-step-failed.event.js';
+import { MlStepRequested } from './ml/ml-step-requested.event.js';
+import { MlStepStarted } from './ml/ml-step-started.event.js';
+import { MlStepTimedOut } from './ml/ml-step-timed-out.event.js';
+import { MlTestCompleted } from './ml/ml-test-completed.event.js';
+import { MlTrainingCompleted } from './ml/ml-training-completed.event.js';
+import { ModelRegistered } from './ml/model-registered.event.js';
+import { OptimizeCancelled } from './optimize/optimize-cancelled.event.js';
+import { OptimizeCompleted } from './optimize/optimize-completed.event.js';
+import { OptimizeFailed } from './optimize/optimize-failed.event.js';
+import { OptimizeRequested } from './optimize/optimize-requested.event.js';
+import { OptimizeStarted } from './optimize/optimize-started.event.js';
+import { OptimizeTimedOut } from './optimize/optimize-timed-out.event.js';
+
+/** Every event of the kit pipeline, by name: the one place to look an event up. */
+export const catalogue = {
+  KitRunStarted,
+  DeckIngested,
+  DeckCollectionRequested,
+  DeckCollectionStarted,
+  DeckCollectionCompleted,
+  DeckCollectionFailed,
+  DeckCollectionTimedOut,
+  DeckCollectionCancelled,
+  DoeRequested,
+  DoeStarted,
+  DoeCompleted,
+  DoeFailed,
+  DoeTimedOut,
+  DoeCancelled,
+  MlStepRequested,
+  MlStepStarted,
+  MlPreprocessCompleted,
+  MlScalingCompleted,
+  MlTrainingCompleted,
+  MlTestCompleted,
+  MlStepFailed,
+  MlStepTimedOut,
+  MlStepCancelled,
+  ModelRegistered,
+  OptimizeRequested,
+  OptimizeStarted,
+  OptimizeCompleted,
+  OptimizeFailed,
+  OptimizeTimedOut,
+  OptimizeCancelled,
+} as const;
+
+type Catalogue = typeof catalogue;
+export type EventName = keyof Catalogue;
+export type PayloadOf<N extends EventName> = Catalogue[N] extends EventDefinition<string, infer P> ? P : never;
+export type EnvelopeOf<N extends EventName> = EventEnvelope<PayloadOf<N>> & { type: N };
+export type AnyEventDefinition = Catalogue[EventName];
+
+/** The definition of an event type, or undefined for a name the catalogue does not know. */
+export function findEvent(type: string): AnyEventDefinition | undefined {
+  return Object.hasOwn(catalogue, type) ? catalogue[type as EventName] : undefined;
+}

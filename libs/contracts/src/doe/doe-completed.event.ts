@@ -1,0 +1,22 @@
+import { IsInt, IsISO8601, IsObject, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { defineEvent } from '../define-event.js';
+import { JobRefV1 } from '../job/job-payloads.js';
+
+/** The design was generated and labelled (SUCCESS). */
+export class DoeCompletedV1 extends JobRefV1 {
+  @IsISO8601() completedAt!: string;
+  @IsString() @MaxLength(50) designType!: string;
+  @IsInt() @Min(1) pointCount!: number;
+  /** The generated, labelled dataset. */
+  @IsUUID() datasetId!: string;
+  /** Description of the generated data (`doe_step.data_info`). */
+  @IsObject() dataInfo!: Record<string, unknown>;
+}
+
+export const DoeCompleted = defineEvent({
+  type: 'DoeCompleted',
+  version: 1,
+  context: 'doe',
+  payload: DoeCompletedV1,
+  lifecycle: { jobType: 'doe', status: 'SUCCESS', task: 'doe' },
+});

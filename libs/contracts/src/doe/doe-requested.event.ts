@@ -1,0 +1,18 @@
+import { IsObject, IsUUID } from 'class-validator';
+import { defineEvent } from '../define-event.js';
+import { JobRequestedV1 } from '../job/job-payloads.js';
+
+/** A DOE job was created for a collected deck (PENDING). */
+export class DoeRequestedV1 extends JobRequestedV1 {
+  @IsUUID() deckId!: string;
+  /** Design parameters of the run (design type, point count, labelling). */
+  @IsObject() design!: Record<string, unknown>;
+}
+
+export const DoeRequested = defineEvent({
+  type: 'DoeRequested',
+  version: 1,
+  context: 'doe',
+  payload: DoeRequestedV1,
+  lifecycle: { jobType: 'doe', status: 'PENDING', task: 'doe' },
+});

@@ -1,0 +1,29 @@
+import { IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { defineCommand } from '../define-command.js';
+
+/** Starts a kit run: its deck-collection job reads an uploaded deck or a file from the deck folder. */
+export class StartKitRunV1 {
+  @IsInt() @Min(1) @Max(2_147_483_647) kitId!: number;
+  /** An uploaded deck (`POST /api/v1/decks`). Exactly one of deckId and sourcePath. */
+  @ValidateIf((o: StartKitRunV1) => o.sourcePath === undefined) @IsUUID() deckId?: string;
+  /** A CSV or JSON file relative to the deck service's configured folder. */
+  @ValidateIf((o: StartKitRunV1) => o.deckId === undefined || o.sourcePath !== undefined)
+  @IsString()
+  @MaxLength(500)
+  @Matches(/^(?!\/)(?!.*\.\.)[\w./-]+\.(csv|json)$/, { message: 'sourcePath must be a relative .csv or .json path without ".."' })
+  sourcePath?: string;
+  /** Parameters for later stages; kept with the run. */
+  @IsOptional() @IsObject() params?: Record<string, unknown>;
+}
+
+export interface StartKitRunResult {
+  readonly kitId: number;
+  readonly runId: string;
+  readonly jobId: string;
+}
+
+export const StartKitRun = defineCommand<'StartKitRun', StartKitRunV1, StartKitRunResult>({
+  name: 'StartKitRun',
+  context: 'deck',
+  payload: StartKitRunV1,
+});

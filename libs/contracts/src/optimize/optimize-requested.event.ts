@@ -1,0 +1,18 @@
+import { IsObject, IsUUID } from 'class-validator';
+import { defineEvent } from '../define-event.js';
+import { JobRequestedV1 } from '../job/job-payloads.js';
+
+/** An optimisation job was created for a tested model (PENDING). */
+export class OptimizeRequestedV1 extends JobRequestedV1 {
+  @IsUUID() modelId!: string;
+  /** Goal (minimise, maximise, target) and search settings. */
+  @IsObject() goal!: Record<string, unknown>;
+}
+
+export const OptimizeRequested = defineEvent({
+  type: 'OptimizeRequested',
+  version: 1,
+  context: 'optimize',
+  payload: OptimizeRequestedV1,
+  lifecycle: { jobType: 'optimize', status: 'PENDING', task: 'optimize' },
+});

@@ -1,0 +1,4 @@
+export * from './create-database.js';
+export * from './database.config.js';
+export * from './migrate.js';
+export * from './database.module.js';

@@ -1,0 +1,138 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { testServers } from './test-environment.js';
+
+export type ServiceName = 'deck' | 'projector' | 'gateway';
+
+export interface PlatformOptions {
+  readonly databaseUrl: string;
+  readonly namespace: string;
+  readonly services?: ServiceName[];
+  /** Extra environment for every service (e.g. DECK_SOURCE_DIR, DECK_JOB_TIMEOUT_MS). */
+  readonly env?: Record<string, string>;
+}
+
+export interface RunningService {
+  readonly name: ServiceName;
+  readonly port: number;
+  readonly url: string;
+  process: ChildProcess;
+  /** Last lines the process printed (for failure messages). */
+  readonly output: string[];
+}
+
+export interface Platform {
+  readonly services: Map<ServiceName, RunningService>;
+  readonly gatewayUrl: string;
+  /** SIGKILLs a service (no shutdown hooks run). */
+  kill(name: ServiceName): Promise<void>;
+  /** Starts a stopped service again on the same port and waits until it is ready. */
+  restart(name: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+
+/** Runs Vista's services as real processes from `dist/` (build first) against the test's servers. */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const names = options.services ?? ['deck', 'projector', 'gateway'];
+  const services = new Map<ServiceName, RunningService>();
+  const platform: Platform = {
+    services,
+    get gatewayUrl() {
+      return services.get('gateway')?.url ?? '';
+    },
+    async kill(name) {
+      const service = services.get(name)!;
+      await terminate(service.process, 'SIGKILL');
+    },
+    async restart(name) {
+      const service = services.get(name)!;
+      service.process = launch(name, service.port, options, service.output);
+      await waitReady(service);
+    },
+    async stop() {
+      for (const name of [...names].reverse()) {
+        const service = services.get(name);
+        if (service) await terminate(service.process, 'SIGTERM');
+      }
+    },
+  };
+  try {
+    for (const name of names) {
+      const port = await freePort();
+      const output: string[] = [];
+      const service: RunningService = { name, port, url: `http://127.0.0.1:${port}`, process: launch(name, port, options, output), output };
+      services.set(name, service);
+      await waitReady(service);
+    }
+  } catch (error) {
+    await platform.stop();
+    throw error;
+  }
+  return platform;
+}
+
+function launch(name: ServiceName, port: number, options: PlatformOptions, output: string[]): ChildProcess {
+  const main = path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [main], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: options.databaseUrl,
+      NATS_URL: testServers.natsUrl,
+      VISTA_BUS_NAMESPACE: options.namespace,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    output.push(...chunk.toString().split('\n').filter(Boolean));
+    if (output.length > 200) output.splice(0, output.length - 200);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return child;
+}
+
+async function waitReady(service: RunningService, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service.process.exitCode !== null || service.process.signalCode !== null) {
+      throw new Error(`${service.name} exited early:\n${service.output.slice(-20).join('\n')}`);
+    }
+    const ok = await fetch(`${service.url}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await sleep(200);
+  }
+  throw new Error(`${service.name} was not ready within ${timeoutMs} ms:\n${service.output.slice(-20).join('\n')}`);
+}
+
+async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A TCP port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
