@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { LoggingModule } from './logging.module.js';
+
+@Controller()
+class ProbeAndKitsController {
+  @Get('kits')
+  kits() {
+    return [];
+  }
+
+  @Get('health/live')
+  live() {
+    return { status: 'ok' };
+  }
+}
+
+describe('LoggingModule', () => {
+  const lines: Record<string, unknown>[] = [];
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    const destination = { write: (line: string) => void lines.push(JSON.parse(line)) };
+    @Module({ imports: [LoggingModule.forRoot({ serviceName: 'gateway', level: 'info', destination })], controllers: [ProbeAndKitsController] })
+    class AppModule {}
+    app = await NestFactory.create(AppModule, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  });
+  afterAll(() => app.close());
+
+  it('logs application requests with the service name and request id, but not probes', async () => {
+    await (await fetch(`${url}/health/live`)).text();
+    const res = await fetch(`${url}/kits`, { headers: { 'x-request-id': 'req-42' } });
+    await res.text();
+
+    // pino-http writes on the response's 'finish' event, which may come after the client has the body.
+    const requestLogs = await eventually(() => lines.filter((l) => l.msg === 'request completed'));
+    expect(res.headers.get('x-request-id')).toBe('req-42');
+    expect(requestLogs).toEqual([
+      expect.objectContaining({ service: 'gateway', req: expect.objectContaining({ id: 'req-42', url: '/kits' }), res: expect.objectContaining({ statusCode: 200 }) }),
+    ]);
+  });
+});
+
+async function eventually<T>(read: () => T[], timeoutMs = 1_000): Promise<T[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (read().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return read();
+}
