@@ -41,3 +41,4 @@ export * from './optimize/optimize-failed.event.js';
 export * from './optimize/optimize-timed-out.event.js';
 export * from './optimize/optimize-cancelled.event.js';
 export * from './config/service-environment.js';
+export * from './projector/rebuild-read-model.command.js';
