@@ -47,6 +47,8 @@ export function serviceUrl(config: StartConfig, service: ServiceName, path: stri
 /** Environment of one service: the caller's, with the validated shared settings and its own port. */
 export function serviceEnv(config: StartConfig, service: ServiceName): Record<string, string> {
   return {
+    // Runs may read decks from the repo's examples unless another folder is configured.
+    DECK_SOURCE_DIR: join(config.repoRoot, 'examples', 'decks'),
     ...config.inheritedEnv,
     DATABASE_URL: config.postgres.url,
     NATS_URL: config.nats.url,
