@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import multer from 'multer';
+import { CommandClientLifecycle, commandClientProvider } from './commands/command-client.provider.js';
+import { DeckUploadCommands } from './commands/deck-upload.commands.js';
+import { KitRunCommands } from './commands/kit-run.commands.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
+import { DecksController } from './controllers/decks.controller.js';
+import { KitsController } from './controllers/kits.controller.js';
+import { RunsController } from './controllers/runs.controller.js';
+import { DeckQueries } from './queries/deck.queries.js';
+import { KitQueries } from './queries/kit.queries.js';
+import { RunQueries } from './queries/run.queries.js';
+import { UploadStore } from './uploads/upload.store.js';
+
+/** The public REST API under /api/v1: queries read the `read` schema, commands go over NATS. */
+@Module({
+  imports: [
+    MulterModule.registerAsync({
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) => ({
+        // In memory: the file goes on to the object store, never to the gateway's disk.
+        storage: multer.memoryStorage(),
+        limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 24 },
+      }),
+    }),
+  ],
+  controllers: [KitsController, RunsController, DecksController],
+  providers: [KitQueries, RunQueries, DeckQueries, commandClientProvider, CommandClientLifecycle, KitRunCommands, DeckUploadCommands, UploadStore],
+})
+export class ApiModule {}

@@ -1,0 +1,34 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { NestLogger } from '@vista/telemetry';
+import { AppModule } from './app.module.js';
+import { type GatewayConfig, parseRateLimit } from './config/gateway.config.js';
+import { requireJsonOrMultipart } from './http/content-type.middleware.js';
+import { correlationId } from './http/correlation-id.middleware.js';
+import { httpMetrics } from './http/http-metrics.middleware.js';
+import { setupOpenApi } from './http/openapi.js';
+import { ProblemFilter } from './http/problem.filter.js';
+import { rateLimitMiddleware } from './http/rate-limit.middleware.js';
+import { createValidationPipe } from './http/validation.pipe.js';
+
+/**
+ * Builds the gateway application, ready to `listen`. The order of the express middleware matters:
+ * the rate limit and the correlation id come before the body is read, so an abusive or oversized
+ * request costs little and every API answer (errors included) carries its correlation id.
+ */
+export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(NestLogger));
+  app.set('etag', false);
+  app.set('x-powered-by', false);
+  app.set('trust proxy', config.HTTP_TRUST_PROXY);
+  app.use(httpMetrics);
+  app.use('/api', correlationId);
+  app.use('/api', rateLimitMiddleware(parseRateLimit(config.GATEWAY_RATE_LIMIT)));
+  app.use('/api', requireJsonOrMultipart);
+  app.useBodyParser('json', { limit: config.BODY_MAX_BYTES, type: ['application/json', 'application/*+json'] });
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(createValidationPipe());
+  setupOpenApi(app);
+  return app;
+}

@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { Objm } from '@nats-io/obj';
+import type { Subscription } from '@nats-io/transport-node';
+import { migrateSchema } from '@vista/db';
+// The gateway reads the tables the projector migrates; testing on its real migrations keeps the two in step.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { readModelMigrations } from '../../../projector/src/migrations/read-model.migrations.js';
+import { type CommandPacket, type GatewayHarness, recordCommands, respondTo, startGateway } from '../testing/gateway.harness.js';
+
+const BODY_MAX_BYTES = 2048;
+const UPLOAD_MAX_BYTES = 4096;
+const DECK_ID = randomUUID();
+
+let gw: GatewayHarness;
+const subscriptions: Subscription[] = [];
+
+const track = <T extends { subscription: Subscription }>(value: T): T => {
+  subscriptions.push(value.subscription);
+  return value;
+};
+
+const postJson = (path: string, body: unknown) =>
+  fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+function deckForm(file: { content: string | Uint8Array; name: string }, fields: Record<string, string | string[]>): FormData {
+  const form = new FormData();
+  form.append('file', new Blob([file.content]), file.name);
+  for (const [key, value] of Object.entries(fields)) for (const v of [value].flat()) form.append(key, v);
+  return form;
+}
+
+const upload = (form: FormData) => fetch(`${gw.url}/api/v1/decks`, { method: 'POST', body: form });
+
+async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, any>> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const problem = (await response.json()) as Record<string, any>;
+  expect(problem).toMatchObject({ type: `https://vista.dev/problems/${code}`, status });
+  return problem;
+}
+
+/** Lets anything the gateway might have published reach the test's subscriptions. */
+async function settle(): Promise<void> {
+  await gw.bus.nc.flush();
+  await sleep(150);
+}
+
+beforeAll(async () => {
+  gw = await startGateway({
+    prepareDatabase: (db) => migrateSchema(db, 'read', readModelMigrations('read')).then(() => undefined),
+    env: { BODY_MAX_BYTES: String(BODY_MAX_BYTES), UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) },
+  });
+}, 60_000);
+
+afterEach(() => {
+  for (const s of subscriptions.splice(0)) s.unsubscribe();
+});
+
+afterAll(async () => {
+  await gw?.close();
+});
+
+describe('POST /api/v1/kits/{kitId}/runs', () => {
+  it('sends StartKitRun and answers 202 with the run and the Location of the kit state', async () => {
+    const runId = randomUUID();
+    const jobId = randomUUID();
+    const deck = track(respondTo(gw.bus, 'StartKitRun', (p: CommandPacket) => ({ response: { kitId: p.data.payload.kitId, runId, jobId } })));
+
+    const response = await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID, params: { design: 'lhs' } });
+
+    expect(response.status).toBe(202);
+    expect(response.headers.get('location')).toBe('/api/v1/kits/42/state');
+    expect(await response.json()).toEqual({ kitId: 42, runId, jobId });
+    const correlationId = response.headers.get('vista-correlation-id');
+    expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(deck.received).toHaveLength(1);
+    expect(deck.received[0]!.data).toEqual({ payload: { kitId: 42, deckId: DECK_ID, params: { design: 'lhs' } }, actor: 'anonymous', correlationId });
+  });
+
+  it('answers 409 when the deck service reports a conflict', async () => {
+    track(respondTo(gw.bus, 'StartKitRun', () => ({ err: { code: 'conflict', message: 'kit 42 already has a run in progress' } })));
+    const problem = await expectProblem(await postJson('/api/v1/kits/42/runs', { sourcePath: 'plant-a/march.csv' }), 409, 'conflict');
+    expect(problem.detail).toBe('kit 42 already has a run in progress');
+    expect(problem.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers 400 with the issues the deck service found', async () => {
+    track(
+      respondTo(gw.bus, 'StartKitRun', () => ({
+        err: { code: 'invalid', message: 'deck is not ready', issues: [{ path: 'deckId', message: 'deck is still being ingested' }] },
+      })),
+    );
+    const problem = await expectProblem(await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID }), 400, 'invalid');
+    expect(problem.errors).toEqual([{ path: 'deckId', message: 'deck is still being ingested' }]);
+  });
+
+  it('answers 503 when no deck service answers', async () => {
+    await expectProblem(await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID }), 503, 'unavailable');
+  });
+
+  it.each([
+    ['an unknown field', { deckId: DECK_ID, priority: 'high' }, 'priority'],
+    ['a deck id of the wrong type', { deckId: 7 }, 'deckId'],
+    ['params of the wrong type', { deckId: DECK_ID, params: [1, 2] }, 'params'],
+  ])('answers 400 naming the field for %s, and sends no command', async (_what, body, field) => {
+    const commands = track(recordCommands(gw.bus));
+    const problem = await expectProblem(await postJson('/api/v1/kits/42/runs', body), 400, 'invalid');
+    expect(problem.errors.map((e: any) => e.path)).toContain(field);
+    await settle();
+    expect(commands.subjects).toEqual([]);
+  });
+
+  it('answers 400 for a bad kit id, and sends no command', async () => {
+    const commands = track(recordCommands(gw.bus));
+    await expectProblem(await postJson('/api/v1/kits/0/runs', { deckId: DECK_ID }), 400, 'invalid');
+    await settle();
+    expect(commands.subjects).toEqual([]);
+  });
+
+  it('answers 415 for a body that is not JSON, and sends no command', async () => {
+    const commands = track(recordCommands(gw.bus));
+    const response = await fetch(`${gw.url}/api/v1/kits/42/runs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: `deckId=${DECK_ID}` });
+    await expectProblem(response, 415, 'unsupported-media-type');
+    await settle();
+    expect(commands.subjects).toEqual([]);
+  });
+
+  it('answers 400 for malformed JSON', async () => {
+    const problem = await expectProblem(await postJson('/api/v1/kits/42/runs', '{"deckId": '), 400, 'invalid');
+    expect(problem.detail).toBe('the request body is not valid JSON');
+  });
+
+  it('answers 413 for a JSON body over the limit, and sends no command', async () => {
+    const commands = track(recordCommands(gw.bus));
+    const problem = await expectProblem(
+      await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID, params: { blob: 'x'.repeat(BODY_MAX_BYTES) } }),
+      413,
+      'payload-too-large',
+    );
+    expect(problem.detail).toBe(`the request body is larger than ${BODY_MAX_BYTES} bytes`);
+    await settle();
+    expect(commands.subjects).toEqual([]);
+  });
+});
+
+describe('POST /api/v1/runs/{runId}/control', () => {
+  it('sends StopKitRun and answers 202 with the cancelled jobs', async () => {
+    const runId = randomUUID();
+    const jobId = randomUUID();
+    const deck = track(respondTo(gw.bus, 'StopKitRun', (p: CommandPacket) => ({ response: { runId: p.data.payload.runId, cancelledJobIds: [jobId] } })));
+    const response = await postJson(`/api/v1/runs/${runId}/control`, { action: 'stop', reason: 'wrong deck' });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ runId, cancelledJobIds: [jobId] });
+    expect(deck.received[0]!.data.payload).toEqual({ runId, reason: 'wrong deck' });
+  });
+
+  it('answers 404 when the run does not exist', async () => {
+    track(respondTo(gw.bus, 'StopKitRun', () => ({ err: { code: 'not-found', message: 'no such run' } })));
+    await expectProblem(await postJson(`/api/v1/runs/${randomUUID()}/control`, { action: 'stop' }), 404, 'not-found');
+  });
+});
+
+describe('POST /api/v1/decks', () => {
+  const csv = 'temperature,pressure,yield\n20,1.0,0.5\n40,1.5,0.7\n';
+
+  it('puts the file in the uploads bucket, sends IngestDeck and answers 201 with the deck', async () => {
+    const seen: { key?: string; content?: string } = {};
+    const deck = track(
+      respondTo(gw.bus, 'IngestDeck', async (p: CommandPacket) => {
+        // What the deck service does: read the upload, then delete it.
+        const store = await new Objm(gw.bus.js).open(gw.bus.names.uploadsBucket);
+        const key = p.data.payload.uploadKey as string;
+        seen.key = key;
+        seen.content = new TextDecoder().decode((await store.getBlob(key)) ?? new Uint8Array());
+        await store.delete(key);
+        return { response: { deckId: DECK_ID, rowCount: 2, factors: ['temperature', 'pressure'], responses: ['yield'] } };
+      }),
+    );
+
+    const response = await upload(
+      deckForm({ content: csv, name: 'march.csv' }, { name: 'plant A', datasetType: 'Vector', factors: 'temperature, pressure', responses: 'yield' }),
+    );
+
+    expect(response.status).toBe(201);
+    expect(response.headers.get('location')).toBe(`/api/v1/decks/${DECK_ID}`);
+    expect(await response.json()).toEqual({
+      deckId: DECK_ID,
+      name: 'plant A',
+      datasetType: 'Vector',
+      format: 'csv',
+      rowCount: 2,
+      factors: ['temperature', 'pressure'],
+      responses: ['yield'],
+    });
+    expect(seen.content).toBe(csv);
+    expect(deck.received[0]!.data.payload).toEqual({
+      uploadKey: seen.key,
+      name: 'plant A',
+      format: 'csv',
+      datasetType: 'Vector',
+      factors: ['temperature', 'pressure'],
+      responses: ['yield'],
+    });
+    expect(await gw.uploads()).toEqual([]);
+  });
+
+  it('deletes the upload when the deck service refuses the deck', async () => {
+    track(
+      respondTo(gw.bus, 'IngestDeck', () => ({ err: { code: 'invalid', message: 'the deck has no rows', issues: [{ path: 'row 1', message: 'missing' }] } })),
+    );
+    const problem = await expectProblem(
+      await upload(deckForm({ content: 'a,b\n', name: 'empty.csv' }, { name: 'empty', datasetType: 'Surf' })),
+      400,
+      'invalid',
+    );
+    expect(problem.errors).toEqual([{ path: 'row 1', message: 'missing' }]);
+    expect(await gw.uploads()).toEqual([]);
+  });
+
+  it('answers 413 for a file over the limit and stores nothing', async () => {
+    const commands = track(recordCommands(gw.bus));
+    const before = await gw.uploads();
+    const problem = await expectProblem(
+      await upload(deckForm({ content: new Uint8Array(UPLOAD_MAX_BYTES + 1).fill(65), name: 'big.csv' }, { name: 'big', datasetType: 'Vector' })),
+      413,
+      'payload-too-large',
+    );
+    expect(problem.detail).toBe('the uploaded file is larger than the gateway accepts');
+    await settle();
+    expect(await gw.uploads()).toEqual(before);
+    expect(commands.subjects).toEqual([]);
+  });
+
+  it('answers 400 naming unknown and invalid form fields, storing nothing', async () => {
+    const commands = track(recordCommands(gw.bus));
+    const problem = await expectProblem(
+      await upload(deckForm({ content: csv, name: 'march.csv' }, { name: 'x', datasetType: 'Laser', owner: 'me' })),
+      400,
+      'invalid',
+    );
+    expect(problem.errors.map((e: any) => e.path).sort()).toEqual(['datasetType', 'owner']);
+    await settle();
+    expect(commands.subjects).toEqual([]);
+    expect(await gw.uploads()).toEqual([]);
+  });
+
+  it('answers 400 when the format cannot be told from the file name', async () => {
+    const problem = await expectProblem(await upload(deckForm({ content: csv, name: 'march.txt' }, { name: 'x', datasetType: 'Vector' })), 400, 'invalid');
+    expect(problem.errors).toEqual([{ path: 'format', message: expect.stringContaining('csv or json') }]);
+  });
+
+  it('answers 400 without a file', async () => {
+    const form = new FormData();
+    form.append('name', 'x');
+    form.append('datasetType', 'Vector');
+    const problem = await expectProblem(await upload(form), 400, 'invalid');
+    expect(problem.errors).toEqual([{ path: 'file', message: 'file is required' }]);
+  });
+});

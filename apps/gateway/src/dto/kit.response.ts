@@ -1,0 +1,115 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { JOB_STATUSES } from '@vista/contracts';
+
+/** Depth 1: a kit's overall state (`read.kits`). */
+export class KitSummary {
+  @ApiProperty({ example: 42 }) kitId!: number;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The latest run.' }) runId!: string | null;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'deck_collection' }) currentTask!: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 1 }) currentOrder!: number | null;
+  @ApiProperty({ description: 'How many runs the kit has had.' }) runs!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ description: 'Stream position of the last event applied to this row.' }) position!: number;
+}
+
+export class KitPage {
+  @ApiProperty({ type: [KitSummary] }) items!: KitSummary[];
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty({ description: 'Kits in total.' }) total!: number;
+}
+
+/** Depth 2: the latest state of one job of the kit's last run (`read.kit_state`). */
+export class JobState {
+  @ApiProperty({ example: 'deck' }) jobType!: string;
+  @ApiProperty({ example: 'deck_collection' }) taskName!: string;
+  @ApiProperty({ format: 'uuid' }) jobId!: string;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty() currentOrder!: number;
+  @ApiProperty({ format: 'date-time', description: 'When this state was reached.' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) metadata!: unknown;
+  @ApiProperty() position!: number;
+}
+
+/** Depth 3 of the deck stage (`read.deck_collection`), one row per job attempt. */
+export class DeckCollectionDetail {
+  @ApiProperty({ format: 'uuid' }) jobId!: string;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty() kitId!: number;
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) deckId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) sourcePath!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) rowCount!: number | null;
+  @ApiProperty({ type: [String], nullable: true }) factors!: unknown;
+  @ApiProperty({ type: [String], nullable: true }) responses!: unknown;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) requestedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) timeoutMs!: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) metadata!: unknown;
+  @ApiProperty() position!: number;
+}
+
+const STAGE_ROW = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
+
+export class KitDetails {
+  @ApiProperty({ type: [DeckCollectionDetail] }) deckCollection!: DeckCollectionDetail[];
+  @ApiProperty({ ...STAGE_ROW, description: 'Rows of `read.doe_step` for the run (camelCase columns).' }) doe!: Record<string, unknown>[];
+  @ApiProperty({ ...STAGE_ROW, description: 'Rows of `read.ml_step` for the run, one per step.' }) ml!: Record<string, unknown>[];
+  @ApiProperty({ ...STAGE_ROW, description: 'Rows of `read.optimize_step` for the run.' }) optimize!: Record<string, unknown>[];
+}
+
+export class ProjectorFreshness {
+  @ApiProperty({ description: 'Highest stream position the projector has applied.' }) position!: number;
+  @ApiProperty({ description: 'Events in the stream not applied yet.' }) lagEvents!: number;
+  @ApiProperty({ description: 'Age of the oldest event not applied yet.' }) lagSeconds!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Last sign of life of the projector.' }) heartbeatAt!: string | null;
+}
+
+export class Freshness {
+  @ApiProperty({ description: "The answer's version: highest position over the rows it was built from (also `Vista-Position`)." }) position!: number;
+  @ApiProperty({ type: ProjectorFreshness, nullable: true, description: 'Null until the projector has reported once.' }) projector!: ProjectorFreshness | null;
+}
+
+/** Where a kit stands, at three depths, for its latest run. */
+export class KitState {
+  @ApiProperty() kitId!: number;
+  @ApiProperty({ type: KitSummary }) overall!: KitSummary;
+  @ApiProperty({ type: [JobState] }) jobs!: JobState[];
+  @ApiProperty({ type: KitDetails }) details!: KitDetails;
+  @ApiProperty({ type: Freshness }) freshness!: Freshness;
+}
+
+/** One state change (`read.state_history`). */
+export class HistoryEntry {
+  @ApiProperty() id!: number;
+  @ApiProperty() kitId!: number;
+  @ApiProperty() jobType!: string;
+  @ApiProperty() taskName!: string;
+  @ApiProperty({ format: 'uuid' }) jobId!: string;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty() currentOrder!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) metadata!: unknown;
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty() position!: number;
+}
+
+export class HistoryPage {
+  @ApiProperty({ type: [HistoryEntry] }) items!: HistoryEntry[];
+  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `afterPosition` for the next page; null when this page is the last.' })
+  nextAfterPosition!: number | null;
+}

@@ -1,0 +1,36 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, registerDecorator } from 'class-validator';
+
+/** Rejects the property when `other` is given too. */
+function AbsentWith(other: string): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'absentWith',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [other],
+      options: { message: `give either ${other} or ${String(propertyName)}, not both` },
+      validator: { validate: (_value: unknown, args) => (args?.object as Record<string, unknown>)[other] === undefined },
+    });
+}
+
+/** Starts a kit run on an uploaded deck (`deckId`) or a file in the deck folder (`sourcePath`). */
+export class StartKitRunRequest {
+  @ApiPropertyOptional({ format: 'uuid', description: 'A deck uploaded with `POST /api/v1/decks`. Exactly one of deckId and sourcePath.' })
+  @ValidateIf((o: StartKitRunRequest) => o.deckId !== undefined || o.sourcePath === undefined)
+  @IsUUID(undefined, { message: 'deckId must be a UUID (give deckId or sourcePath)' })
+  deckId?: string;
+
+  @ApiPropertyOptional({ description: "A .csv or .json file relative to the deck service's folder.", example: 'samples/plant-a.csv', maxLength: 500 })
+  @ValidateIf((o: StartKitRunRequest) => o.sourcePath !== undefined)
+  @IsString()
+  @MaxLength(500)
+  @Matches(/^(?!\/)(?!.*\.\.)[\w./-]+\.(csv|json)$/, { message: 'sourcePath must be a relative .csv or .json path without ".."' })
+  @AbsentWith('deckId')
+  sourcePath?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Parameters for later stages, kept with the run.' })
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+}

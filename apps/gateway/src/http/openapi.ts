@@ -1,0 +1,18 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiModule } from '../api.module.js';
+
+/** The OpenAPI document of the REST API at /docs-json, with Swagger UI at /docs. */
+export function setupOpenApi(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Vista API')
+    .setDescription(
+      'The public API of Vista, an event-sourced control plane for ML pipelines. Queries read the projected read model ' +
+        '(answers carry the position they were built at); commands are answered once the owning service accepted them. ' +
+        'Every error is `application/problem+json`.',
+    )
+    .setVersion('1')
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { include: [ApiModule] });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+}

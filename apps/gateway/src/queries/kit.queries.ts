@@ -1,0 +1,211 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE } from '@vista/db';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import type { DeckCollectionDetail, HistoryEntry, JobState, KitState, KitSummary, ProjectorFreshness } from '../dto/kit.response.js';
+import { READ_SCHEMA, type DeckCollectionTable, type KitStateTable, type KitsTable, type ReadDatabase, type StateHistoryTable } from './read-model.tables.js';
+import { camelizeRow, iso } from './row-mapping.js';
+
+const STAGE_TABLES = { doe: 'doe_step', ml: 'ml_step', optimize: 'optimize_step' } as const;
+
+/** Reads kits from the `read` schema: lists, the three-depth state and the history. */
+@Injectable()
+export class KitQueries {
+  private readonly db: Kysely<ReadDatabase>;
+
+  constructor(@Inject(DATABASE) db: Kysely<any>) {
+    this.db = (db as Kysely<ReadDatabase>).withSchema(READ_SCHEMA);
+  }
+
+  /** One page of kits, the most recently updated first. */
+  async list(page: number, pageSize: number): Promise<{ items: KitSummary[]; total: number }> {
+    const [rows, count] = await Promise.all([
+      this.db
+        .selectFrom('kits')
+        .selectAll()
+        .orderBy('updated_at', 'desc')
+        .orderBy('kit_id', 'desc')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      this.db
+        .selectFrom('kits')
+        .select((eb) => eb.fn.countAll<string>().as('total'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toKitSummary), total: Number(count.total) };
+  }
+
+  async exists(kitId: number): Promise<boolean> {
+    const row = await this.db.selectFrom('kits').select('kit_id').where('kit_id', '=', kitId).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * The version of a kit's state — the highest position over the rows `state` would read — in one
+   * indexed statement, so a conditional request is answered without loading the state.
+   */
+  async version(kitId: number): Promise<number | undefined> {
+    const t = (name: string) => sql.table(`${READ_SCHEMA}.${name}`);
+    const maxOf = (table: string) => sql`(select max(d.position) from ${t(table)} d where d.run_id = k.last_run_id)`;
+    const { rows } = await sql<{ position: number }>`
+      select greatest(
+        k.position,
+        (select max(s.position) from ${t('kit_state')} s where s.kit_id = k.kit_id and s.run_id = k.last_run_id),
+        ${maxOf('deck_collection')}, ${maxOf('doe_step')}, ${maxOf('ml_step')}, ${maxOf('optimize_step')}
+      ) as position
+      from ${t('kits')} k where k.kit_id = ${kitId}`.execute(this.db);
+    return rows[0]?.position;
+  }
+
+  /**
+   * A kit's state at three depths for its latest run (jobs: the latest state of each task; details:
+   * the stage rows of every attempt), read in one repeatable-read snapshot so the
+   * depths agree with each other and with the position they are versioned by.
+   */
+  async state(kitId: number): Promise<KitState | undefined> {
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const kit = await trx.selectFrom('kits').selectAll().where('kit_id', '=', kitId).executeTakeFirst();
+        if (!kit) return undefined;
+        const runId = kit.last_run_id;
+        const jobs = runId
+          ? await trx
+              .selectFrom('kit_state')
+              .selectAll()
+              .where('kit_id', '=', kitId)
+              .where('run_id', '=', runId)
+              .orderBy('current_order')
+              .orderBy('task_name')
+              .execute()
+          : [];
+        const deckCollection = runId ? await trx.selectFrom('deck_collection').selectAll().where('run_id', '=', runId).orderBy('position').execute() : [];
+        const doe = await stageRows(trx, STAGE_TABLES.doe, runId);
+        const ml = await stageRows(trx, STAGE_TABLES.ml, runId);
+        const optimize = await stageRows(trx, STAGE_TABLES.optimize, runId);
+        const projector = await trx.selectFrom('projector_status').selectAll().where('projector', '=', 'projector').executeTakeFirst();
+        const position = Math.max(
+          kit.position,
+          ...jobs.map((r) => r.position),
+          ...deckCollection.map((r) => r.position),
+          ...[...doe, ...ml, ...optimize].map((r) => Number(r.position)),
+        );
+        const freshness: ProjectorFreshness | null = projector
+          ? { position: projector.position, lagEvents: projector.lag_events, lagSeconds: projector.lag_seconds, heartbeatAt: iso(projector.heartbeat_at) }
+          : null;
+        return {
+          kitId,
+          overall: toKitSummary(kit),
+          jobs: jobs.map(toJobState),
+          details: {
+            deckCollection: deckCollection.map(toDeckCollectionDetail),
+            doe: doe.map(camelizeRow),
+            ml: ml.map(camelizeRow),
+            optimize: optimize.map(camelizeRow),
+          },
+          freshness: { position, projector: freshness },
+        };
+      });
+  }
+
+  /** State changes of a kit after `afterPosition`, oldest first. */
+  async history(kitId: number, afterPosition: number, limit: number): Promise<HistoryEntry[]> {
+    const rows = await this.db
+      .selectFrom('state_history')
+      .selectAll()
+      .where('kit_id', '=', kitId)
+      .where('position', '>', afterPosition)
+      .orderBy('position')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toHistoryEntry);
+  }
+}
+
+/** Detail rows of a stage for a run: every attempt of its jobs, oldest first. */
+async function stageRows(
+  trx: Transaction<ReadDatabase>,
+  table: (typeof STAGE_TABLES)[keyof typeof STAGE_TABLES],
+  runId: string | null,
+): Promise<Record<string, unknown>[]> {
+  if (!runId) return [];
+  const rows = await trx.selectFrom(table).selectAll().where('run_id', '=', runId).orderBy('position').execute();
+  return rows as unknown as Record<string, unknown>[];
+}
+
+export function toKitSummary(row: Selectable<KitsTable>): KitSummary {
+  return {
+    kitId: row.kit_id,
+    runId: row.last_run_id,
+    status: row.status,
+    currentTask: row.current_task,
+    currentOrder: row.current_order,
+    runs: row.runs,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    position: row.position,
+  };
+}
+
+function toJobState(row: Selectable<KitStateTable>): JobState {
+  return {
+    jobType: row.job_type,
+    taskName: row.task_name,
+    jobId: row.job_id,
+    runId: row.run_id,
+    attempt: row.attempt,
+    status: row.status,
+    currentOrder: row.current_order,
+    createdAt: iso(row.created_at),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    reason: row.reason,
+    metadata: row.metadata,
+    position: row.position,
+  };
+}
+
+function toDeckCollectionDetail(row: Selectable<DeckCollectionTable>): DeckCollectionDetail {
+  return {
+    jobId: row.job_id,
+    runId: row.run_id,
+    kitId: row.kit_id,
+    attempt: row.attempt,
+    status: row.status,
+    deckId: row.deck_id,
+    sourcePath: row.source_path,
+    rowCount: row.row_count,
+    factors: row.factors,
+    responses: row.responses,
+    reason: row.reason,
+    requestedAt: iso(row.requested_at),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    timeoutMs: row.timeout_ms,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    metadata: row.metadata,
+    position: row.position,
+  };
+}
+
+function toHistoryEntry(row: Selectable<StateHistoryTable>): HistoryEntry {
+  return {
+    id: row.id,
+    kitId: row.kit_id,
+    jobType: row.job_type,
+    taskName: row.task_name,
+    jobId: row.job_id,
+    runId: row.run_id,
+    attempt: row.attempt,
+    status: row.status,
+    currentOrder: row.current_order,
+    createdAt: iso(row.created_at),
+    metadata: row.metadata,
+    eventId: row.event_id,
+    position: row.position,
+  };
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { type ObjectStore, Objm } from '@nats-io/obj';
+import { BUS_NAMES, JETSTREAM } from '@vista/bus';
+import { type BusNames, UnavailableError } from '@vista/contracts';
+
+/**
+ * Objects nobody collected (the deck service reads and deletes each one it ingests) expire after
+ * a day, so a crash between upload and ingest cannot fill the bucket.
+ */
+const UPLOAD_TTL_NANOS = 24 * 60 * 60 * 1e9;
+
+export interface UploadMetadata {
+  readonly filename: string;
+  readonly contentType: string;
+}
+
+/** The JetStream object-store bucket deck files wait in between the gateway and the deck service. */
+@Injectable()
+export class UploadStore {
+  private readonly logger = new Logger(UploadStore.name);
+  private bucket?: Promise<ObjectStore>;
+
+  constructor(
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(BUS_NAMES) private readonly names: BusNames,
+  ) {}
+
+  async put(key: string, data: Uint8Array, metadata: UploadMetadata): Promise<void> {
+    try {
+      const store = await this.open();
+      await store.putBlob({ name: key, description: metadata.filename, metadata: { filename: metadata.filename, contentType: metadata.contentType } }, data);
+    } catch (error) {
+      throw new UnavailableError(`the upload could not be stored: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Best effort: a leftover object expires with the bucket's TTL anyway. */
+  async delete(key: string): Promise<void> {
+    try {
+      const store = await this.open();
+      await store.delete(key);
+    } catch (error) {
+      this.logger.warn(`could not delete upload ${key}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Opens the bucket, creating it on first use; a failed attempt is retried next time. */
+  private open(): Promise<ObjectStore> {
+    this.bucket ??= new Objm(this.js).create(this.names.uploadsBucket, { ttl: UPLOAD_TTL_NANOS }).catch((error: unknown) => {
+      this.bucket = undefined;
+      throw error;
+    });
+    return this.bucket;
+  }
+}
