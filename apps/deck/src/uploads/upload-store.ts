@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ObjectStore, Objm } from '@nats-io/obj';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { ObjectStore } from '@nats-io/obj';
 import { type BusNames, NotFoundError } from '@vista/contracts';
-import { BUS_NAMES, NATS_CONNECTION } from '@vista/bus';
+import { BUS_NAMES, JETSTREAM, openUploadsBucket } from '@vista/bus';
 
 /** Uploaded files waiting to be ingested: the gateway puts them in the JetStream object store. */
 @Injectable()
@@ -10,7 +10,7 @@ export class UploadStore {
   private store?: Promise<ObjectStore>;
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(BUS_NAMES) private readonly names: BusNames,
   ) {}
 
@@ -25,7 +25,7 @@ export class UploadStore {
   }
 
   private bucket(): Promise<ObjectStore> {
-    this.store ??= new Objm(this.nc).create(this.names.uploadsBucket).catch((error: unknown) => {
+    this.store ??= openUploadsBucket(this.js, this.names).catch((error: unknown) => {
       this.store = undefined;
       throw error;
     });

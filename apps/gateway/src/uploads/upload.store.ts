@@ -1,14 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { type ObjectStore, Objm } from '@nats-io/obj';
-import { BUS_NAMES, JETSTREAM } from '@vista/bus';
+import type { ObjectStore } from '@nats-io/obj';
+import { BUS_NAMES, JETSTREAM, openUploadsBucket } from '@vista/bus';
 import { type BusNames, UnavailableError } from '@vista/contracts';
-
-/**
- * Objects nobody collected (the deck service reads and deletes each one it ingests) expire after
- * a day, so a crash between upload and ingest cannot fill the bucket.
- */
-const UPLOAD_TTL_NANOS = 24 * 60 * 60 * 1e9;
 
 export interface UploadMetadata {
   readonly filename: string;
@@ -47,7 +41,7 @@ export class UploadStore {
 
   /** Opens the bucket, creating it on first use; a failed attempt is retried next time. */
   private open(): Promise<ObjectStore> {
-    this.bucket ??= new Objm(this.js).create(this.names.uploadsBucket, { ttl: UPLOAD_TTL_NANOS }).catch((error: unknown) => {
+    this.bucket ??= openUploadsBucket(this.js, this.names).catch((error: unknown) => {
       this.bucket = undefined;
       throw error;
     });

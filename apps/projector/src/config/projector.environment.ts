@@ -1,0 +1,27 @@
+import { IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The projector's own settings (environment variable names). */
+export class ProjectorEnvironment {
+  @IsString() @MinLength(1) HTTP_HOST = '127.0.0.1';
+
+  @IsInt() @Min(0) @Max(65_535) HTTP_PORT = 3102;
+
+  @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Base OTLP/HTTP endpoint; traces are exported only when it is set. */
+  @ValidateIf((env: ProjectorEnvironment) => env.OTEL_EXPORTER_OTLP_ENDPOINT !== '')
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_ENDPOINT = '';
+
+  /** Most events folded in one transaction. */
+  @IsInt() @Min(1) @Max(10_000) PROJECTOR_BATCH_SIZE = 500;
+
+  /** Not ready when a backlog has seen no progress for this long. */
+  @IsInt() @Min(1) @Max(86_400) PROJECTOR_STALL_SECONDS = 30;
+
+  /** Schema the gateway reads; a rebuild swaps fresh tables in under this name. */
+  @Matches(/^[a-z_][a-z0-9_]{0,30}$/, { message: 'must be a lower-case SQL identifier of at most 31 characters' })
+  READ_SCHEMA = 'read';
+}

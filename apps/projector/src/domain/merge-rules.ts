@@ -1,0 +1,138 @@
+import type { UpsertRows, UpsertTable } from './read-model.rows.js';
+
+type Column<R> = Exclude<keyof R & string, 'position'>;
+
+/**
+ * How the columns of one table combine two versions of a row, so that applying events in any order,
+ * any number of times, gives the same row. The repository turns the same rules into SQL.
+ */
+export interface MergeRule<R> {
+  readonly key: readonly Column<R>[];
+  /** Status-like: the value of the newest event (highest position) wins. */
+  readonly latest: readonly Column<R>[];
+  /** Set once: the first non-null value stays; every event of the row agrees on it. */
+  readonly once?: readonly Column<R>[];
+  /** Set once per job: kept while `generation` (the job) stays the same, replaced by a newer job's. */
+  readonly oncePerJob?: { readonly generation: Column<R>; readonly columns: readonly Column<R>[] };
+  /** The earliest timestamp seen. */
+  readonly earliest?: readonly Column<R>[];
+  /** JSON objects merged key by key, the newer version winning a key both have. */
+  readonly merged?: readonly Column<R>[];
+  /** Counters: each version carries what its own events add. */
+  readonly summed?: readonly Column<R>[];
+}
+
+const stageOnce = ['run_id', 'kit_id', 'attempt', 'requested_at', 'started_at', 'finished_at', 'timeout_ms'] as const;
+const stageLatest = ['status', 'reason', 'updated_at'] as const;
+
+export const MERGE_RULES: { readonly [T in UpsertTable]: MergeRule<UpsertRows[T]> } = {
+  kits: {
+    key: ['kit_id'],
+    latest: ['last_run_id', 'status', 'current_task', 'current_order', 'updated_at'],
+    earliest: ['created_at'],
+    summed: ['runs'],
+  },
+  runs: {
+    key: ['run_id'],
+    latest: ['status'],
+    once: ['kit_id', 'deck_id', 'source_path', 'params', 'started_at'],
+  },
+  kit_state: {
+    key: ['kit_id', 'job_type', 'task_name'],
+    latest: ['job_id', 'run_id', 'attempt', 'status', 'current_order', 'created_at', 'reason', 'metadata'],
+    oncePerJob: { generation: 'job_id', columns: ['started_at', 'finished_at'] },
+  },
+  deck_collection: {
+    key: ['job_id'],
+    latest: stageLatest,
+    once: [...stageOnce, 'deck_id', 'source_path', 'row_count', 'factors', 'responses'],
+    earliest: ['created_at'],
+    merged: ['metadata'],
+  },
+  doe_step: {
+    key: ['job_id'],
+    latest: stageLatest,
+    once: [...stageOnce, 'data_info'],
+    earliest: ['created_at'],
+    merged: ['metadata'],
+  },
+  ml_step: {
+    key: ['job_id', 'step_name'],
+    latest: stageLatest,
+    once: [...stageOnce, 'step_order'],
+    earliest: ['created_at'],
+    merged: ['metadata'],
+  },
+  optimize_step: {
+    key: ['job_id'],
+    latest: stageLatest,
+    once: stageOnce,
+    earliest: ['created_at'],
+    merged: ['metadata'],
+  },
+  decks: {
+    key: ['deck_id'],
+    latest: ['name', 'dataset_type', 'format', 'factors', 'responses', 'row_count', 'statistics', 'ground_truth', 'ingested_at'],
+  },
+  models: {
+    key: ['model_id'],
+    latest: ['model_version', 'kit_id', 'run_id', 'algorithm', 'deck_id', 'dataset_id', 'metrics', 'r2', 'registered_at'],
+  },
+};
+
+/** Every column a rule names, key first; position last. */
+export function columnsOf<R>(rule: MergeRule<R>): string[] {
+  return [
+    ...rule.key,
+    ...rule.latest,
+    ...(rule.once ?? []),
+    ...(rule.oncePerJob?.columns ?? []),
+    ...(rule.earliest ?? []),
+    ...(rule.merged ?? []),
+    ...(rule.summed ?? []),
+    'position',
+  ];
+}
+
+/** The identity of a row under a rule (its primary key as one string). */
+export function keyOf<R>(rule: MergeRule<R>, row: R): string {
+  const r = row as Record<string, unknown>;
+  return rule.key.length === 1 ? String(r[rule.key[0]!]) : rule.key.map((k) => String(r[k])).join('\u0000');
+}
+
+/**
+ * Combines the row already there with an incoming version of it, by the rule. Mirrors the
+ * repository's `ON CONFLICT DO UPDATE`, where `existing` is the stored row and `incoming` the new one.
+ */
+export function mergeRow<R extends { position: number }>(rule: MergeRule<R>, existing: R, incoming: R): R {
+  return mergeInto(rule, { ...existing }, incoming);
+}
+
+/** `mergeRow` writing into `existing` (for rows the caller owns). */
+export function mergeInto<R extends { position: number }>(rule: MergeRule<R>, existing: R, incoming: R): R {
+  const e = existing as Record<string, unknown>;
+  const i = incoming as Record<string, unknown>;
+  const incomingIsNewer = existing.position < incoming.position;
+  // Read before any column is overwritten: the job may be one of the `latest` columns.
+  const sameJob = rule.oncePerJob ? e[rule.oncePerJob.generation] === i[rule.oncePerJob.generation] : false;
+  if (rule.oncePerJob) {
+    for (const c of rule.oncePerJob.columns) e[c] = sameJob ? (e[c] ?? i[c] ?? null) : incomingIsNewer ? i[c] : e[c];
+  }
+  if (incomingIsNewer) for (const c of rule.latest) e[c] = i[c];
+  for (const c of rule.once ?? []) e[c] = e[c] ?? i[c] ?? null;
+  for (const c of rule.earliest ?? []) e[c] = earliest(e[c] as string | null, i[c] as string | null);
+  for (const c of rule.merged ?? []) {
+    const a = (e[c] ?? {}) as object;
+    const b = (i[c] ?? {}) as object;
+    e[c] = incomingIsNewer ? { ...a, ...b } : { ...b, ...a };
+  }
+  for (const c of rule.summed ?? []) e[c] = (e[c] as number) + (i[c] as number);
+  e.position = Math.max(existing.position, incoming.position);
+  return existing;
+}
+
+function earliest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a <= b ? a : b;
+}

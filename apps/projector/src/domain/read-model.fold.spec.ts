@@ -1,0 +1,266 @@
+import { describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { DeliveredEvent } from '@vista/contracts';
+import { InMemoryReadModel, type ReadModelSnapshot } from './in-memory-read-model.js';
+import { foldEvents } from './read-model.fold.js';
+import { delivered, EventFactory, type JobContext } from './testing/event.factory.js';
+import { UnfoldableEventError } from './unfoldable-event.error.js';
+
+type Check = (snapshot: ReadModelSnapshot) => void;
+
+/** given / when / then over the in-memory read model, which applies batches as the repository does. */
+const given = (...batches: DeliveredEvent<object>[][]) => ({
+  when: (...more: DeliveredEvent<object>[][]) => ({
+    then: (...checks: Check[]) => {
+      const model = new InMemoryReadModel();
+      for (const batch of [...batches, ...more]) model.apply(batch);
+      const snapshot = model.snapshot();
+      for (const check of checks) check(snapshot);
+      return snapshot;
+    },
+  }),
+});
+
+const job = (over: Partial<JobContext> = {}): JobContext => ({ kitId: 42, runId: randomUUID(), jobId: randomUUID(), attempt: 1, ...over });
+
+/** A small seeded generator, so a shuffled order is the same on every run. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1_664_525 + 1_013_904_223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function shuffledBatches<T>(items: readonly T[], seed: number): T[][] {
+  const random = seeded(seed);
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  const batches: T[][] = [];
+  while (copy.length > 0) batches.push(copy.splice(0, 1 + Math.floor(random() * 7)));
+  return batches;
+}
+
+describe('read model fold', () => {
+  it('records one history row per transition and the latest state of the task', () => {
+    const f = new EventFactory();
+    const deck = job();
+    const [requested, started, completed] = delivered([
+      f.lifecycle('DeckCollectionRequested', deck),
+      f.lifecycle('DeckCollectionStarted', deck),
+      f.lifecycle('DeckCollectionCompleted', deck),
+    ]);
+
+    given([requested!])
+      .when([started!, completed!])
+      .then((s) => {
+        expect(s.state_history.map((h) => [h.status, h.position])).toEqual([
+          ['PENDING', 1],
+          ['RUNNING', 2],
+          ['SUCCESS', 3],
+        ]);
+        expect(s.kit_state).toEqual([
+          {
+            kit_id: 42,
+            job_type: 'deck',
+            task_name: 'deck_collection',
+            job_id: deck.jobId,
+            run_id: deck.runId,
+            attempt: 1,
+            status: 'SUCCESS',
+            current_order: 1,
+            created_at: completed!.envelope.occurredAt,
+            started_at: started!.envelope.occurredAt,
+            finished_at: completed!.envelope.occurredAt,
+            reason: null,
+            metadata: expect.objectContaining({ event: 'DeckCollectionCompleted', rowCount: 12 }),
+            position: 3,
+          },
+        ]);
+        expect(s.deck_collection).toEqual([
+          expect.objectContaining({
+            job_id: deck.jobId,
+            status: 'SUCCESS',
+            source_path: 'decks/wafer.csv',
+            deck_id: '00000000-0000-4000-8000-000000000001',
+            row_count: 12,
+            factors: ['temp', 'pressure'],
+            requested_at: requested!.envelope.occurredAt,
+            started_at: started!.envelope.occurredAt,
+            finished_at: completed!.envelope.occurredAt,
+            timeout_ms: 300_000,
+            created_at: requested!.envelope.occurredAt,
+            updated_at: completed!.envelope.occurredAt,
+            position: 3,
+          }),
+        ]);
+        expect(Object.keys(s.deck_collection[0]!.metadata)).toEqual(['DeckCollectionRequested', 'DeckCollectionStarted', 'DeckCollectionCompleted']);
+      });
+  });
+
+  it('ignores a redelivered older event', () => {
+    const f = new EventFactory();
+    const doe = job();
+    const [started, completed] = delivered([f.lifecycle('DoeStarted', doe), f.lifecycle('DoeCompleted', doe)]);
+
+    given([started!, completed!])
+      .when([started!])
+      .then((s) => {
+        expect(s.kit_state).toEqual([expect.objectContaining({ kit_id: 42, job_type: 'doe', status: 'SUCCESS', position: 2 })]);
+        expect(s.state_history).toHaveLength(2);
+      });
+  });
+
+  it('ignores a re-published copy of an applied event at a later position', () => {
+    const f = new EventFactory();
+    const doe = job();
+    const events = delivered([f.lifecycle('DoeStarted', doe), f.lifecycle('DoeCompleted', doe)]);
+    const before = given(events).when().then();
+
+    given(events)
+      .when([{ envelope: events[0]!.envelope, position: 3 }])
+      .then((s) => expect(s).toEqual(before));
+  });
+
+  it('folds a batch into one row per key, keeping the highest position', () => {
+    const f = new EventFactory();
+    const deck = job();
+    const changes = foldEvents(
+      delivered([
+        f.lifecycle('DeckCollectionCompleted', deck),
+        f.lifecycle('DeckCollectionRequested', deck),
+        f.lifecycle('DeckCollectionStarted', deck),
+      ]).reverse(),
+    );
+
+    expect(changes.rows.kit_state).toHaveLength(1);
+    expect(changes.rows.kit_state[0]).toMatchObject({ status: 'RUNNING', position: 3 });
+    expect(changes.rows.deck_collection).toHaveLength(1);
+    expect(changes.rows.kits).toEqual([expect.objectContaining({ kit_id: 42, status: 'RUNNING', current_task: 'deck_collection', position: 3 })]);
+    expect(changes.changedKits).toEqual(new Map([[42, 3]]));
+  });
+
+  it('gives the same read model whatever order and batching the events come in', () => {
+    const f = new EventFactory();
+    const envelopes = [
+      ...f.kitRun({ kitId: 1 }),
+      ...f.kitRun({ kitId: 2, stopAt: { task: 'training', ending: 'FAILED' } }),
+      ...f.kitRun({ kitId: 1, stopAt: { task: 'doe', ending: 'CANCELLED' } }),
+      ...f.kitRun({ kitId: 3, stopAt: { task: 'optimize', ending: 'TIMEOUT' } }),
+      f.deckIngested(),
+    ];
+    const events = delivered(envelopes);
+    const inOrder = given(events).when().then();
+
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const snapshot = given(...shuffledBatches(events, seed))
+        .when()
+        .then();
+      expect(snapshot).toEqual(inOrder);
+    }
+  });
+
+  it('ends the run FAILED with the reason when a stage fails', () => {
+    const f = new EventFactory();
+    given(delivered(f.kitRun({ kitId: 7, stopAt: { task: 'scaling', ending: 'FAILED' } })))
+      .when()
+      .then((s) => {
+        expect(s.kits).toEqual([expect.objectContaining({ kit_id: 7, status: 'FAILED', current_task: 'scaling', current_order: 4, runs: 1 })]);
+        expect(s.runs).toEqual([expect.objectContaining({ status: 'FAILED', params: { goal: 'minimize' }, source_path: null })]);
+        expect(s.kit_state.find((k) => k.task_name === 'scaling')).toMatchObject({ status: 'FAILED', reason: 'the deck has a constant response' });
+      });
+  });
+
+  it('says RUNNING after a non-final stage succeeds and SUCCESS only when optimize succeeds', () => {
+    const f = new EventFactory();
+    const run = f.kitRun({ kitId: 9 });
+    const untilTest = run.slice(0, run.findIndex((e) => e.type === 'MlTestCompleted') + 1);
+
+    given(delivered(untilTest))
+      .when()
+      .then((s) => expect(s.kits[0]).toMatchObject({ status: 'RUNNING', current_task: 'test', current_order: 6 }));
+    given(delivered(run))
+      .when()
+      .then((s) => expect(s.kits[0]).toMatchObject({ status: 'SUCCESS', current_task: 'optimize', current_order: 7 }));
+  });
+
+  it('counts the runs of a kit and points it at the last one', () => {
+    const f = new EventFactory();
+    const first = f.kitRun({ kitId: 5, stopAt: { task: 'doe', ending: 'FAILED' } });
+    const secondRunId = randomUUID();
+    const second = f.kitRun({ kitId: 5, runId: secondRunId, stopAt: { task: 'deck_collection', ending: 'RUNNING' } });
+
+    given(delivered(first))
+      .when(delivered(second, first.length + 1))
+      .then((s) => {
+        expect(s.kits).toEqual([
+          expect.objectContaining({ kit_id: 5, runs: 2, last_run_id: secondRunId, status: 'RUNNING', created_at: first[0]!.occurredAt }),
+        ]);
+        expect(s.kit_state.find((k) => k.task_name === 'doe')).toMatchObject({ status: 'FAILED' });
+        expect(s.kit_state.find((k) => k.task_name === 'deck_collection')).toMatchObject({ run_id: secondRunId, status: 'RUNNING' });
+      });
+  });
+
+  it("keeps a job's start time but drops a previous job's when a retry begins", () => {
+    const f = new EventFactory();
+    const first = job();
+    const retry = job({ runId: first.runId, attempt: 2 });
+    given(
+      delivered([f.lifecycle('DoeRequested', first), f.lifecycle('DoeStarted', first), f.lifecycle('DoeFailed', first), f.lifecycle('DoeRequested', retry)]),
+    )
+      .when()
+      .then((s) => {
+        expect(s.kit_state).toEqual([
+          expect.objectContaining({ job_id: retry.jobId, attempt: 2, status: 'PENDING', started_at: null, finished_at: null, reason: null }),
+        ]);
+        expect(s.doe_step.map((d) => [d.attempt, d.status])).toEqual(
+          [first.jobId, retry.jobId].sort().map((id) => (id === first.jobId ? [1, 'FAILED'] : [2, 'PENDING'])),
+        );
+      });
+  });
+
+  it('keeps one ml_step row per step of the ML job, in chain order', () => {
+    const f = new EventFactory();
+    given(delivered(f.kitRun({ kitId: 3 })))
+      .when()
+      .then((s) => {
+        expect(s.ml_step.map((m) => [m.step_order, m.step_name, m.status]).sort()).toEqual([
+          [1, 'preprocess', 'SUCCESS'],
+          [2, 'scaling', 'SUCCESS'],
+          [3, 'training', 'SUCCESS'],
+          [4, 'test', 'SUCCESS'],
+        ]);
+        expect(s.doe_step[0]).toMatchObject({ data_info: { rows: 20, columns: 3 }, status: 'SUCCESS' });
+        expect(s.optimize_step[0]).toMatchObject({ status: 'SUCCESS' });
+        expect(s.models).toEqual([expect.objectContaining({ kit_id: 3, algorithm: 'ridge', r2: 0.91 })]);
+        expect(s.folded_events.map((e) => e.type)).toEqual(['KitRunStarted', 'ModelRegistered']);
+      });
+  });
+
+  it('stores an ingested deck with its statistics', () => {
+    const f = new EventFactory();
+    const deckId = randomUUID();
+    given(delivered([f.deckIngested(deckId, { groundTruth: 's3://truth/wafer' })]))
+      .when()
+      .then((s) =>
+        expect(s.decks).toEqual([
+          expect.objectContaining({
+            deck_id: deckId,
+            dataset_type: 'Vector',
+            row_count: 12,
+            ground_truth: 's3://truth/wafer',
+            statistics: { temp: { min: 1, max: 9 } },
+          }),
+        ]),
+      );
+  });
+
+  it('refuses an event whose timestamp cannot be read', () => {
+    const f = new EventFactory();
+    const event = f.lifecycle('DoeStarted', job(), { startedAt: 'soon' });
+    expect(() => foldEvents(delivered([event]))).toThrow(UnfoldableEventError);
+  });
+});

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Kysely, sql } from 'kysely';
+import { createDatabase, migrateSchema } from '@vista/db';
+import { createTestDatabase, type TestDatabase } from '@vista/testing';
+import { InMemoryReadModel } from '../domain/in-memory-read-model.js';
+import { delivered, EventFactory } from '../domain/testing/event.factory.js';
+import { readModelMigrations } from '../migrations/read-model.migrations.js';
+import { ReadModelRepository } from './read-model.repository.js';
+import { readSnapshot } from './read-model.snapshot.js';
+
+describe('ReadModelRepository', () => {
+  let database: TestDatabase;
+  let db: Kysely<any>;
+  let schemaCount = 0;
+
+  const freshRepository = async (): Promise<ReadModelRepository> => {
+    const schema = `read_${++schemaCount}`;
+    await migrateSchema(db, schema, readModelMigrations(schema));
+    return new ReadModelRepository(db, schema);
+  };
+
+  const story = () => {
+    const f = new EventFactory();
+    return delivered([
+      f.deckIngested(),
+      ...f.kitRun({ kitId: 1 }),
+      ...f.kitRun({ kitId: 2, stopAt: { task: 'training', ending: 'FAILED' } }),
+      ...f.kitRun({ kitId: 1, stopAt: { task: 'doe', ending: 'CANCELLED' } }),
+      ...f.kitRun({ kitId: 3, stopAt: { task: 'optimize', ending: 'TIMEOUT' } }),
+      ...f.kitRun({ kitId: 4, stopAt: { task: 'scaling', ending: 'RUNNING' } }),
+    ]);
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('projector_repo');
+    db = createDatabase({ url: database.url, poolMax: 4 });
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('writes what the in-memory fold computes', async () => {
+    const events = story();
+    const sut = await freshRepository();
+    const reference = new InMemoryReadModel();
+    for (let i = 0; i < events.length; i += 7) {
+      await sut.apply(events.slice(i, i + 7));
+      reference.apply(events.slice(i, i + 7));
+    }
+
+    const snapshot = await readSnapshot(db, sut.schema);
+    expect(snapshot).toEqual(reference.snapshot());
+    expect(snapshot.kits.find((k) => k.kit_id === 1)).toMatchObject({ runs: 2, status: 'CANCELLED', current_task: 'doe' });
+    expect(await sut.status()).toMatchObject({ position: events.length, appliedEvents: events.length });
+  });
+
+  it('gives the same tables when batches come out of order and some come twice', async () => {
+    const events = story();
+    const inOrder = await freshRepository();
+    await inOrder.apply(events);
+
+    const shuffled = await freshRepository();
+    const batches: (typeof events)[] = [];
+    for (let i = 0; i < events.length; i += 5) batches.push(events.slice(i, i + 5));
+    batches.reverse();
+    for (const batch of [...batches, batches[3]!, batches[0]!]) await shuffled.apply(batch);
+    // A copy re-published later (new position, same event id) is recognised as applied.
+    const copies = events.slice(10, 20).map((e, i) => ({ envelope: e.envelope, position: events.length + 1 + i }));
+    const result = await shuffled.apply(copies);
+
+    expect(result.fresh).toBe(0);
+    expect(await readSnapshot(db, shuffled.schema)).toEqual(await readSnapshot(db, inOrder.schema));
+  });
+
+  it('leaves rows untouched when a batch is applied again', async () => {
+    const events = story();
+    const sut = await freshRepository();
+    await sut.apply(events);
+    // xmin is the row version: unchanged when the upsert's guard leaves the row as it was.
+    const versions = () => sql`select kit_id, task_name, xmin::text from ${sql.id(sut.schema)}.kit_state order by 1, 2`.execute(db);
+    const before = await versions();
+
+    const again = await sut.apply(events);
+
+    expect(again.fresh).toBe(0);
+    expect((await versions()).rows).toEqual(before.rows);
+  });
+
+  it('folds 20,000 events in batches of 500 and reports the rate', async () => {
+    const f = new EventFactory();
+    const envelopes = [];
+    for (let run = 0; envelopes.length < 20_000; run++) envelopes.push(...f.kitRun({ kitId: 1 + (run % 200) }));
+    const events = delivered(envelopes);
+    const sut = await freshRepository();
+
+    const started = performance.now();
+    for (let i = 0; i < events.length; i += 500) await sut.apply(events.slice(i, i + 500), { fenced: true });
+    const seconds = (performance.now() - started) / 1000;
+
+    const rate = Math.round(events.length / seconds);
+    process.stdout.write(`read-model fold: ${events.length} events in ${seconds.toFixed(2)} s = ${rate} events/s\n`);
+    expect(await sut.status()).toMatchObject({ position: events.length, appliedEvents: events.length });
+  }, 120_000);
+});
