@@ -1,5 +1,11 @@
 import net from 'node:net';
-import { testServers } from './test-environment.js';
+
+// Jest loads global setup outside its module mapper (a relative `.js` import of a `.ts` file does not
+// resolve here), so this file stands alone and repeats test-environment.ts's defaults.
+const testServers = {
+  databaseAdminUrl: process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  natsUrl: process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222',
+};
 
 /** Fails fast, with what to do, when the real NATS or Postgres of the test run is not there. */
 export default async function globalSetup(): Promise<void> {

@@ -1,0 +1,1 @@
+export { BusEnvironment } from '@vista/contracts';

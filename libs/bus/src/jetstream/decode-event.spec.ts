@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { doeStartedEnvelope, encodeEnvelope } from '../testing/envelope.factory.js';
+import { decodeEvent } from './decode-event.js';
+
+describe('decodeEvent', () => {
+  it('returns the validated envelope and its stream position for a valid message', () => {
+    const envelope = doeStartedEnvelope();
+
+    const decoded = decodeEvent(encodeEnvelope(envelope), 42);
+
+    expect(decoded).toEqual({ ok: true, event: { envelope: expect.objectContaining({ eventId: envelope.eventId, type: 'DoeStarted' }), position: 42 } });
+    expect(decoded.ok && decoded.event.envelope.data).toMatchObject(envelope.data);
+  });
+
+  it('strips payload fields the contract does not declare (a newer producer may add some)', () => {
+    const decoded = decodeEvent(encodeEnvelope(doeStartedEnvelope({ data: { addedLater: 'x' } })), 1);
+
+    expect(decoded.ok && decoded.event.envelope.data).not.toHaveProperty('addedLater');
+  });
+
+  it('refuses a body that is not JSON, saying so', () => {
+    expect(decodeEvent(new TextEncoder().encode('{not json'), 1)).toEqual({ ok: false, reason: expect.stringMatching(/^body is not JSON/) });
+  });
+
+  it('refuses JSON that is not an object', () => {
+    expect(decodeEvent(encodeEnvelope([1, 2]), 1)).toMatchObject({ ok: false, reason: expect.stringMatching(/must be a JSON object/) });
+    expect(decodeEvent(encodeEnvelope(null), 1)).toMatchObject({ ok: false });
+  });
+
+  it('refuses an envelope missing its id, naming the field', () => {
+    const { eventId: _eventId, ...envelope } = doeStartedEnvelope();
+
+    expect(decodeEvent(encodeEnvelope(envelope), 1)).toEqual({ ok: false, reason: expect.stringContaining('eventId'), type: 'DoeStarted' });
+  });
+
+  it('refuses an event type the catalogue does not know, naming it', () => {
+    expect(decodeEvent(encodeEnvelope(doeStartedEnvelope({ type: 'KitExploded' })), 1)).toEqual({
+      ok: false,
+      reason: 'unknown event type KitExploded',
+      type: 'KitExploded',
+    });
+  });
+
+  it('refuses a schema version this consumer does not support', () => {
+    expect(decodeEvent(encodeEnvelope(doeStartedEnvelope({ schemaVersion: 2 })), 1)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('schema version 2 is not supported'),
+    });
+  });
+
+  it('refuses an invalid payload, naming each bad field', () => {
+    const decoded = decodeEvent(encodeEnvelope(doeStartedEnvelope({ data: { kitId: 'seven', jobId: 'nope' } })), 1);
+
+    expect(decoded).toMatchObject({ ok: false, type: 'DoeStarted' });
+    expect(!decoded.ok && decoded.reason).toMatch(/DoeStarted payload is invalid: .*kitId.*jobId/);
+  });
+});

@@ -1,0 +1,28 @@
+import { type DeliveredEvent, EventEnvelope, findEvent, validateAs } from '@vista/contracts';
+
+export type Decoded = { ok: true; event: DeliveredEvent<object> } | { ok: false; reason: string; type?: string };
+
+const decoder = new TextDecoder();
+
+/** Parses and validates a bus message: envelope shape, a known event type, a valid payload. Never throws. */
+export function decodeEvent(data: Uint8Array, position: number): Decoded {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decoder.decode(data));
+  } catch (error) {
+    return { ok: false, reason: `body is not JSON: ${(error as Error).message}` };
+  }
+  const type = typeof (raw as { type?: unknown })?.type === 'string' ? (raw as { type: string }).type : undefined;
+  try {
+    const envelope = validateAs(EventEnvelope, raw, 'event envelope');
+    const definition = findEvent(envelope.type);
+    if (!definition) return { ok: false, reason: `unknown event type ${envelope.type}`, type };
+    if (envelope.schemaVersion !== definition.version) {
+      return { ok: false, reason: `${envelope.type} schema version ${envelope.schemaVersion} is not supported (expected ${definition.version})`, type };
+    }
+    const data = validateAs(definition.payload as new () => object, envelope.data, `${envelope.type} payload`);
+    return { ok: true, event: { envelope: { ...envelope, data }, position } };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message, type };
+  }
+}

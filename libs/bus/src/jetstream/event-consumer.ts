@@ -1,0 +1,283 @@
+import { type Context, context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
+import type { ConsumerInfo, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { BusNames, DeliveredEvent } from '@vista/contracts';
+import { decodeEvent } from './decode-event.js';
+import type { HandlerResult } from './handler-result.js';
+
+export const HEADER_DEAD_LETTER_REASON = 'Vista-Dead-Letter-Reason';
+export const HEADER_ORIGINAL_SUBJECT = 'Vista-Original-Subject';
+export const HEADER_ORIGINAL_SEQUENCE = 'Vista-Original-Sequence';
+export const HEADER_CONSUMER = 'Vista-Consumer';
+
+export interface EventConsumerOptions {
+  readonly stream: string;
+  readonly durable: string;
+  /** Deliveries before a failing message is dead-lettered (must match the consumer's max_deliver). */
+  readonly maxDeliver: number;
+  /** Delay before the n-th redelivery after a handler failure (last value repeats). */
+  readonly retryDelaysMs?: number[];
+  readonly onError?: (error: unknown, message: string) => void;
+}
+
+export interface ConsumerStatus {
+  readonly running: boolean;
+  readonly processed: number;
+  readonly deadLettered: number;
+  readonly failures: number;
+  readonly lastProgressAt?: Date;
+  /** Highest stream position handled so far. */
+  readonly lastPosition: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+const tracer = trace.getTracer('vista');
+
+/**
+ * A durable JetStream consumer loop with explicit ack. Invalid messages are dead-lettered at once
+ * with their reason; failing ones are redelivered with backoff and dead-lettered after
+ * `maxDeliver` attempts. Handlers never see NATS.
+ */
+export class EventConsumer {
+  private messages?: ConsumerMessages;
+  private readonly buffer: JsMsg[] = [];
+  /** The batch being handled (settled messages in it ignore further acks). */
+  private inHand: JsMsg[] = [];
+  private keepAlive?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private readonly state: Mutable<ConsumerStatus> = { running: false, processed: 0, deadLettered: 0, failures: 0, lastPosition: 0 };
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly names: BusNames,
+    private readonly options: EventConsumerOptions,
+  ) {}
+
+  /** Handles one event at a time, in delivery order. */
+  async start(handler: (event: DeliveredEvent<object>) => Promise<HandlerResult>): Promise<void> {
+    await this.consume(async (batch) => {
+      for (const msg of batch) {
+        // Once stopping, hand back what was not started instead of working through the whole batch.
+        if (this.state.running) await this.handleOne(msg, handler);
+        else msg.nak();
+      }
+    }, 64);
+  }
+
+  /**
+   * Hands events over in batches (as many as are waiting, up to `maxBatch`); the batch is acked
+   * after the handler resolves, or every message in it is retried when it throws.
+   */
+  async startBatch(handler: (events: DeliveredEvent<object>[]) => Promise<void>, maxBatch: number): Promise<void> {
+    await this.consume((batch) => this.handleBatch(batch, handler), maxBatch);
+  }
+
+  /**
+   * Stops pulling, finishes the event in hand (the batch, for a batch handler) and returns; what was
+   * delivered but not handled goes back to the server for the next consumer of the durable.
+   */
+  async stop(): Promise<void> {
+    this.state.running = false;
+    await this.messages?.close();
+    while (this.flushing) await this.flushing;
+    clearInterval(this.keepAlive);
+    // Whatever is still buffered was never handled: hand it back now rather than after ack_wait.
+    for (const msg of this.buffer.splice(0)) msg.nak();
+  }
+
+  status(): ConsumerStatus {
+    return { ...this.state };
+  }
+
+  private async consume(process: (batch: JsMsg[]) => Promise<void>, maxBatch: number): Promise<void> {
+    const consumer = await this.js.consumers.get(this.options.stream, this.options.durable);
+    // Messages wait in the prefetch buffer and in a handler; past the ack deadline the server would
+    // redeliver them meanwhile, raising their delivery count towards max_deliver, after which it
+    // drops them without a dead letter. Telling it they are in progress keeps each with this consumer.
+    const deadlineMs = ackDeadlineMs(await consumer.info(true));
+    this.keepAlive = setInterval(() => this.markInProgress(), Math.max(10, Math.floor(deadlineMs / 3)));
+    this.keepAlive.unref();
+    this.state.running = true;
+    this.messages = await consumer.consume({
+      max_messages: Math.max(maxBatch * 2, 64),
+      callback: (msg) => {
+        this.buffer.push(msg);
+        this.flushing ??= this.drainBuffer(process, maxBatch);
+      },
+    });
+  }
+
+  private async drainBuffer(process: (batch: JsMsg[]) => Promise<void>, maxBatch: number): Promise<void> {
+    // Let the messages that arrived together land in the buffer first, so batches form naturally.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      while (this.buffer.length > 0 && this.state.running) {
+        const batch = this.buffer.splice(0, maxBatch);
+        this.inHand = batch;
+        try {
+          await process(batch);
+        } catch (error) {
+          // Nothing may escape this detached loop (an unhandled rejection ends the process); what was
+          // not settled is redelivered once its ack wait runs out.
+          this.state.failures++;
+          this.options.onError?.(error, `handling a batch of ${batch.length} failed; it will be redelivered`);
+        } finally {
+          this.inHand = [];
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+      if (this.buffer.length > 0 && this.state.running) this.flushing = this.drainBuffer(process, maxBatch);
+    }
+  }
+
+  private markInProgress(): void {
+    try {
+      // A settled message ignores it (the client sends nothing after a final ack, nak or term).
+      for (const msg of this.inHand) msg.working();
+      for (const msg of this.buffer) msg.working();
+    } catch (error) {
+      this.options.onError?.(error, 'telling the server messages are in progress failed');
+    }
+  }
+
+  private async handleOne(msg: JsMsg, handler: (event: DeliveredEvent<object>) => Promise<HandlerResult>): Promise<void> {
+    const decoded = decodeEvent(msg.data, msg.seq);
+    if (!decoded.ok) return this.deadLetter(msg, decoded.reason, decoded.type);
+    const parent = extractContext(msg);
+    const span = tracer.startSpan(
+      `consume ${decoded.event.envelope.type}`,
+      { kind: SpanKind.CONSUMER, attributes: messagingAttributes(msg, this.options.durable) },
+      parent,
+    );
+    let result: HandlerResult;
+    try {
+      result = await context.with(trace.setSpan(parent, span), () => handler(decoded.event));
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      this.options.onError?.(error, `handler for ${decoded.event.envelope.type} failed`);
+      result = { kind: 'retry', afterMs: this.retryDelay(msg), reason: (error as Error).message };
+    } finally {
+      span.end();
+    }
+    await this.settle(msg, result, decoded.event.envelope.type);
+  }
+
+  private async handleBatch(batch: JsMsg[], handler: (events: DeliveredEvent<object>[]) => Promise<void>): Promise<void> {
+    const good: { msg: JsMsg; event: DeliveredEvent<object> }[] = [];
+    for (const msg of batch) {
+      const decoded = decodeEvent(msg.data, msg.seq);
+      if (decoded.ok) good.push({ msg, event: decoded.event });
+      else await this.deadLetter(msg, decoded.reason, decoded.type);
+    }
+    if (good.length === 0) return;
+    const links: Link[] = good
+      .slice(0, 64)
+      .map(({ msg }) => ({ context: trace.getSpanContext(extractContext(msg)) }))
+      .filter((l): l is Link => l.context !== undefined);
+    await tracer.startActiveSpan(
+      `consume batch ${this.options.durable}`,
+      { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.batch.message_count': good.length } },
+      async (span) => {
+        try {
+          await handler(good.map((g) => g.event));
+          for (const { msg } of good) msg.ack();
+          this.state.processed += good.length;
+          this.state.lastProgressAt = new Date();
+          this.state.lastPosition = Math.max(this.state.lastPosition, good[good.length - 1]!.msg.seq);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          this.state.failures++;
+          this.options.onError?.(error, `batch of ${good.length} failed; redelivering`);
+          for (const { msg, event } of good) {
+            await this.settle(msg, { kind: 'retry', afterMs: this.retryDelay(msg), reason: (error as Error).message }, event.envelope.type);
+          }
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async settle(msg: JsMsg, result: HandlerResult, type: string): Promise<void> {
+    switch (result.kind) {
+      case 'done':
+      case 'skipped':
+        msg.ack();
+        this.state.processed++;
+        this.state.lastProgressAt = new Date();
+        this.state.lastPosition = Math.max(this.state.lastPosition, msg.seq);
+        return;
+      case 'retry':
+        if (msg.info.deliveryCount >= this.options.maxDeliver) {
+          return this.deadLetter(msg, `gave up after ${msg.info.deliveryCount} deliveries: ${result.reason}`, type);
+        }
+        this.state.failures++;
+        msg.nak(result.afterMs);
+        return;
+      case 'dead-letter':
+        return this.deadLetter(msg, result.reason, type);
+    }
+  }
+
+  private async deadLetter(msg: JsMsg, reason: string, type?: string): Promise<void> {
+    const h = natsHeaders();
+    h.set(HEADER_DEAD_LETTER_REASON, reason.slice(0, 2_000).replace(/[\r\n]+/g, ' '));
+    h.set(HEADER_ORIGINAL_SUBJECT, msg.subject);
+    h.set(HEADER_ORIGINAL_SEQUENCE, String(msg.seq));
+    h.set(HEADER_CONSUMER, this.options.durable);
+    try {
+      await this.js.publish(this.names.deadLetterSubject(this.options.durable, typeToken(type)), msg.data, {
+        headers: h,
+        msgID: `${this.options.durable}:${msg.seq}`,
+      });
+    } catch (error) {
+      // Not parked yet: leave it to be redelivered rather than lose it.
+      this.options.onError?.(error, `dead-lettering message ${msg.seq} failed`);
+      msg.nak(5_000);
+      return;
+    }
+    // No reason on the term: servers before 2.10 ignore a `+TERM <reason>` and redeliver the
+    // message; the reason travels in the dead letter's header instead.
+    msg.term();
+    this.state.deadLettered++;
+    this.state.lastProgressAt = new Date();
+    this.state.lastPosition = Math.max(this.state.lastPosition, msg.seq);
+  }
+
+  private retryDelay(msg: JsMsg): number {
+    const delays = this.options.retryDelaysMs ?? [1_000, 5_000, 15_000, 30_000];
+    return delays[Math.min(msg.info.deliveryCount - 1, delays.length - 1)] ?? 1_000;
+  }
+}
+
+/**
+ * The dead-letter subject names the type only when it looks like one: the type of a malformed message
+ * is whatever its sender wrote, and an overlong subject would get the whole connection closed by the
+ * server (control line too long) instead of parking the message.
+ */
+const typeToken = (type: string | undefined): string => (type !== undefined && /^[A-Z][A-Za-z0-9]{0,99}$/.test(type) ? type : 'unknown');
+
+/** How long the server waits for an ack before redelivering: the ack wait, or the first backoff step. */
+function ackDeadlineMs(info: ConsumerInfo): number {
+  const nanos = [info.config.ack_wait, ...(info.config.backoff ?? [])].filter((n): n is number => typeof n === 'number' && n > 0);
+  return nanos.length > 0 ? Math.min(...nanos) / 1e6 : 30_000;
+}
+
+function extractContext(msg: JsMsg): Context {
+  const carrier: Record<string, string> = {};
+  const traceparent = msg.headers?.get('traceparent');
+  if (traceparent) carrier.traceparent = traceparent;
+  const tracestate = msg.headers?.get('tracestate');
+  if (tracestate) carrier.tracestate = tracestate;
+  return propagation.extract(ROOT_CONTEXT, carrier);
+}
+
+const messagingAttributes = (msg: JsMsg, durable: string) => ({
+  'messaging.system': 'nats',
+  'messaging.destination.name': msg.subject,
+  'messaging.consumer.group.name': durable,
+  'messaging.message.id': msg.headers?.get('Nats-Msg-Id') ?? '',
+});
