@@ -25,7 +25,7 @@ export class DeckModule {
         LoggingModule.forRoot({ serviceName: 'deck', level: config.LOG_LEVEL }),
         MetricsModule.forRoot({ serviceName: 'deck' }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'vista-deck' }),
-        BusModule.forRoot({ url: config.NATS_URL, namespace: config.VISTA_BUS_NAMESPACE, name: 'deck' }),
+        BusModule.forRoot({ url: config.NATS_URL, namespace: config.VISTA_BUS_NAMESPACE, name: 'deck', streamReplicas: config.VISTA_STREAM_REPLICAS }),
         EventStoreModule.forRoot({ schema: DECK_SCHEMA }),
         HealthModule.forRootAsync({
           inject: [DATABASE, NATS_CONNECTION, OutboxRelay],

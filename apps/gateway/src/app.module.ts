@@ -30,7 +30,7 @@ export class AppModule {
         GatewayConfigModule.forRoot(config),
         LoggingModule.forRoot({ serviceName: SERVICE_NAME, level: config.LOG_LEVEL }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: SERVICE_NAME }),
-        BusModule.forRoot({ url: config.NATS_URL, namespace: config.VISTA_BUS_NAMESPACE, name: SERVICE_NAME }),
+        BusModule.forRoot({ url: config.NATS_URL, namespace: config.VISTA_BUS_NAMESPACE, name: SERVICE_NAME, streamReplicas: config.VISTA_STREAM_REPLICAS }),
         MetricsModule.forRoot({ serviceName: SERVICE_NAME }),
         HealthModule.forRootAsync({
           inject: [DATABASE, NATS_CONNECTION],

@@ -33,7 +33,7 @@ export class AppModule {
         LoggingModule.forRoot({ serviceName: SERVICE_NAME, level: config.LOG_LEVEL }),
         MetricsModule.forRoot({ serviceName: SERVICE_NAME }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: SERVICE_NAME }),
-        BusModule.forRoot({ url: config.NATS_URL, namespace: config.VISTA_BUS_NAMESPACE, name: SERVICE_NAME }),
+        BusModule.forRoot({ url: config.NATS_URL, namespace: config.VISTA_BUS_NAMESPACE, name: SERVICE_NAME, streamReplicas: config.VISTA_STREAM_REPLICAS }),
         ProjectorModule,
         HealthModule.forRootAsync({
           imports: [ProjectorModule],

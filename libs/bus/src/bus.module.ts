@@ -16,6 +16,8 @@ export interface BusModuleOptions {
   readonly namespace: string;
   /** Connection name shown by the server (the service name). */
   readonly name: string;
+  /** Replicas of the events and dead-letter streams (3 on a JetStream cluster). */
+  readonly streamReplicas?: number;
 }
 
 @Injectable()
@@ -43,7 +45,7 @@ export class BusModule {
           inject: [NATS_CONNECTION, BUS_NAMES],
           useFactory: async (nc: NatsConnection, names: BusNames) => {
             const jsm = await jetstreamManager(nc);
-            await provisionStreams(jsm, names);
+            await provisionStreams(jsm, names, { replicas: options.streamReplicas });
             return jsm;
           },
         },

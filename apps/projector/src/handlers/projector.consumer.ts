@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { BUS_NAMES, EventConsumer, ensureDurableConsumer, JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION } from '@vista/bus';
+import { BUS_NAMES, EventConsumer, ensureDurableConsumer, JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION, type RejectedDelivery } from '@vista/bus';
 import type { BusNames, DeliveredEvent } from '@vista/contracts';
 import { PROJECTOR_CONFIG, type ProjectorConfig } from '../config/projector.config.js';
 import { UnfoldableEventError } from '../domain/unfoldable-event.error.js';
@@ -24,10 +24,7 @@ const MAX_DELIVER = 10_000;
 const RETRY_DELAYS_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 
 /** A valid event the read model cannot take, and why. */
-export interface RejectedEvent {
-  readonly position: number;
-  readonly reason: string;
-}
+export type RejectedEvent = RejectedDelivery;
 
 export interface FoldProgress {
   readonly running: boolean;
@@ -83,9 +80,8 @@ export class ProjectorConsumer implements OnApplicationBootstrap, BeforeApplicat
       retryDelaysMs: RETRY_DELAYS_MS,
       onError: (error, message) => this.logger.error({ err: error }, message),
     });
-    await this.consumer.startBatch(async (events) => {
-      await this.onBatch(events);
-    }, batchSize);
+    // Events the read model refuses are dead-lettered with their reason rather than acked.
+    await this.consumer.startBatch((events) => this.onBatch(events), batchSize);
     this.markStarted();
     this.logger.log(`folding ${this.names.allEvents} into "${this.repository.schema}" from position ${this.position}, batches of ${batchSize}`);
   }

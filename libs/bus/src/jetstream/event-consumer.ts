@@ -30,6 +30,15 @@ export interface ConsumerStatus {
   readonly lastPosition: number;
 }
 
+/** An event of a batch the handler could not apply; it is dead-lettered with the reason instead of acked. */
+export interface RejectedDelivery {
+  readonly position: number;
+  readonly reason: string;
+}
+
+/** Applies a batch; returns the events it refused (dead-lettered), the rest are acked. Throwing retries the batch. */
+export type BatchHandler = (events: DeliveredEvent<object>[]) => Promise<readonly RejectedDelivery[] | void>;
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const tracer = trace.getTracer('vista');
 
@@ -68,7 +77,7 @@ export class EventConsumer {
    * Hands events over in batches (as many as are waiting, up to `maxBatch`); the batch is acked
    * after the handler resolves, or every message in it is retried when it throws.
    */
-  async startBatch(handler: (events: DeliveredEvent<object>[]) => Promise<void>, maxBatch: number): Promise<void> {
+  async startBatch(handler: BatchHandler, maxBatch: number): Promise<void> {
     await this.consume((batch) => this.handleBatch(batch, handler), maxBatch);
   }
 
@@ -164,7 +173,7 @@ export class EventConsumer {
     await this.settle(msg, result, decoded.event.envelope.type);
   }
 
-  private async handleBatch(batch: JsMsg[], handler: (events: DeliveredEvent<object>[]) => Promise<void>): Promise<void> {
+  private async handleBatch(batch: JsMsg[], handler: BatchHandler): Promise<void> {
     const good: { msg: JsMsg; event: DeliveredEvent<object> }[] = [];
     for (const msg of batch) {
       const decoded = decodeEvent(msg.data, msg.seq);
@@ -181,8 +190,12 @@ export class EventConsumer {
       { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.batch.message_count': good.length } },
       async (span) => {
         try {
-          await handler(good.map((g) => g.event));
-          for (const { msg } of good) msg.ack();
+          const rejected = new Map(((await handler(good.map((g) => g.event))) ?? []).map((r) => [r.position, r.reason]));
+          for (const { msg, event } of good) {
+            const reason = rejected.get(msg.seq);
+            if (reason === undefined) msg.ack();
+            else await this.deadLetter(msg, reason, event.envelope.type);
+          }
           this.state.processed += good.length;
           this.state.lastProgressAt = new Date();
           this.state.lastPosition = Math.max(this.state.lastPosition, good[good.length - 1]!.msg.seq);

@@ -9,7 +9,8 @@ const DAY_MS = 86_400_000;
  * it at start-up). The events stream keeps everything: Postgres is the durable record, but replays
  * and rebuilds read from here.
  */
-export async function provisionStreams(jsm: JetStreamManager, names: BusNames): Promise<void> {
+export async function provisionStreams(jsm: JetStreamManager, names: BusNames, options: { replicas?: number } = {}): Promise<void> {
+  const replicas = options.replicas ?? 1;
   await upsertStream(jsm, {
     name: names.eventsStream,
     subjects: [names.allEvents],
@@ -20,7 +21,7 @@ export async function provisionStreams(jsm: JetStreamManager, names: BusNames): 
     max_age: 0,
     // Long enough to cover a relay restart; the relay republishes from its checkpoint.
     duplicate_window: nanos(10 * 60_000),
-    num_replicas: 1,
+    num_replicas: replicas,
   });
   await upsertStream(jsm, {
     name: names.deadLetterStream,
@@ -28,7 +29,7 @@ export async function provisionStreams(jsm: JetStreamManager, names: BusNames): 
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     max_age: nanos(30 * DAY_MS),
-    num_replicas: 1,
+    num_replicas: replicas,
   });
 }
 

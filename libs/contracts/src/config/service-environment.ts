@@ -18,4 +18,7 @@ export class BusEnvironment {
   /** Isolates one deployment (or test run) from another: prefixes subjects, streams and buckets. */
   @Matches(/^[a-z][a-z0-9_-]{0,39}$/, { message: 'must be lower-case letters, digits, _ or - (≤ 40)' })
   VISTA_BUS_NAMESPACE = 'vista';
+
+  /** Replicas of Vista's JetStream streams: 1 on a single server, 3 on a cluster. */
+  @IsInt() @Min(1) @Max(5) VISTA_STREAM_REPLICAS = 1;
 }
