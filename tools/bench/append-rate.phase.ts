@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
-import { type Kysely, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
-import { createDatabase, createPool, migrateSchema } from '@vista/db';
+import { createPool, migrateSchema } from '@vista/db';
 import { EventStore, eventStoreMigrations } from '@vista/event-store';
 import { type BenchEnvironment, benchMetadata, deckCollectionStarted } from './bench-fixtures.js';
 import { type Percentiles, type Rate, progressLine, runClosedLoop } from './measure.js';
@@ -33,15 +33,17 @@ const APPEND_SCHEMA = 'append_bench';
  * The same workload through Emmett's PostgreSQL event store, on a pool of the same size.
  */
 export async function measureAppendRates(env: BenchEnvironment, options: AppendRateOptions): Promise<AppendRates> {
-  const db = createDatabase<any>({ url: env.database.url, poolMax: options.concurrency, applicationName: 'bench-append' });
+  // As services wire it: one pool under kysely and the store's prepared appends.
+  const vistaPool = createPool({ url: env.database.url, poolMax: options.concurrency, applicationName: 'bench-append' });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: vistaPool }) });
   let vistaSequential: AppendRate;
   let vistaConcurrent: AppendRate;
   try {
     await migrateSchema(db, APPEND_SCHEMA, eventStoreMigrations(APPEND_SCHEMA));
-    const store = new EventStore(db, APPEND_SCHEMA);
+    const store = new EventStore(db, APPEND_SCHEMA, vistaPool);
     const vista = (concurrency: number) =>
       runClosedLoop({
-        label: `(b) Vista EventStore.append, ${concurrency} writer${concurrency > 1 ? 's' : ''}`,
+        label: `(b) Vista EventStore.append, ${concurrency} writer${concurrency > 1 ? 's (group commit)' : ''}`,
         workers: writers(concurrency, 'vista'),
         durationMs: options.durationMs,
         warmupOps: 20,

@@ -95,6 +95,7 @@ function assemble(
     vistaVsEmmettSequential: ratio(append.vistaSequential.perSecond, append.emmettSequential.perSecond),
     vistaVsEmmettConcurrent: ratio(append.vistaConcurrent.perSecond, append.emmettConcurrent.perSecond),
     endToEndSingleVsCeiling: ratio(e2e.single.endToEnd.perSecond, pipelineCeiling),
+    endToEndBatchedVsCeiling: ratio(e2e.batched.endToEnd.perSecond, pipelineCeiling),
     endToEndBacklogVsCeiling: ratio(e2e.backlog.endToEnd.perSecond, pipelineCeiling),
     endToEndSingleVsRowPerTx16: ratio(e2e.single.endToEnd.perSecond, raw.pgRowPerTx16.perSecond),
   };

@@ -14,8 +14,11 @@ import { TARGETS } from './targets.js';
 
 export interface ThroughputResult {
   readonly events: number;
-  /** `live`: appended while relayed and folded; `backlog`: appended first, then relayed and folded. */
-  readonly mode: 'live' | 'backlog';
+  /**
+   * `live`: one event per append while relayed and folded; `batched`: the same, but a run's three
+   * events per append (a producer that batches); `backlog`: appended first, then relayed and folded.
+   */
+  readonly mode: 'live' | 'batched' | 'backlog';
   /** First append to the last event folded into the read model. */
   readonly endToEnd: Rate;
   /** `live`: first append to the last append committed; `backlog`: how fast the backlog was appended beforehand. */
@@ -34,6 +37,8 @@ export interface ThroughputResult {
 export interface EndToEndResults {
   /** Single-event appends, as services append per command, relayed and folded as they come. */
   readonly single: ThroughputResult;
+  /** The same with a run's three events per append, as a producer that batches would. */
+  readonly batched: ThroughputResult;
   /** A backlog relayed and folded after it was appended. */
   readonly backlog: ThroughputResult;
   sections(ceiling: number, ceilingName: string, rowPerTx: number): ReportSection[];
@@ -48,6 +53,7 @@ export async function measureEndToEnd(env: BenchEnvironment, settings: BenchSett
   );
   const pipeline = await startPipeline(env, settings);
   let single: ThroughputResult;
+  let batched: ThroughputResult;
   let backlog: ThroughputResult;
   let lag: LagResult;
   let calmLag: LagResult;
@@ -58,6 +64,7 @@ export async function measureEndToEnd(env: BenchEnvironment, settings: BenchSett
     // About six seconds of appends at the rate (b) measured, within bounds that keep the run short.
     const events = settings.endToEndEvents || clamp(Math.round(append.vistaConcurrent.perSecond * 6), 4_000, 30_000);
     single = await measureThroughput(pipeline, settings, events, 'live');
+    batched = await measureThroughput(pipeline, settings, events, 'batched');
     backlog = await measureThroughput(pipeline, settings, settings.backlogEvents, 'backlog');
     lag = await measureLag(pipeline, settings);
     // The same at half the rate (c1) sustained: the pipeline's own latency, without saturation queueing.
@@ -70,10 +77,11 @@ export async function measureEndToEnd(env: BenchEnvironment, settings: BenchSett
   }
   return {
     single,
+    batched,
     backlog,
     sections: (ceiling, ceilingName, rowPerTx) =>
-      sections(settings, single, backlog, publisher, lag, calmLag, { ready: readyMemory, end: memory }, ceiling, ceilingName, rowPerTx),
-    json: { publisher, single, backlog, lag: lag.json, lagBelowSaturation: calmLag.json, projectorMemory: { whenReady: readyMemory, atEnd: memory } },
+      sections(settings, single, batched, backlog, publisher, lag, calmLag, { ready: readyMemory, end: memory }, ceiling, ceilingName, rowPerTx),
+    json: { publisher, single, batched, backlog, lag: lag.json, lagBelowSaturation: calmLag.json, projectorMemory: { whenReady: readyMemory, atEnd: memory } },
   };
 }
 
@@ -84,8 +92,8 @@ export async function measureEndToEnd(env: BenchEnvironment, settings: BenchSett
  * the last event folded: what relay, JetStream and projector carry when appends are not the limit
  * (also how fast the pipeline catches up after an outage).
  */
-export async function measureThroughput(p: Pipeline, settings: BenchSettings, events: number, mode: 'live' | 'backlog'): Promise<ThroughputResult> {
-  const tag = mode === 'live' ? '(c1)' : '(c2)';
+export async function measureThroughput(p: Pipeline, settings: BenchSettings, events: number, mode: 'live' | 'batched' | 'backlog'): Promise<ThroughputResult> {
+  const tag = mode === 'live' ? '(c1)' : mode === 'batched' ? '(c2)' : '(c3)';
   const writers = newCursors(settings.concurrency);
   const appliedBefore = await p.appliedEvents();
   const historyBefore = await historyCount(p);
@@ -128,7 +136,7 @@ export async function measureThroughput(p: Pipeline, settings: BenchSettings, ev
     backlogRate = rateOf(events, (appendsDoneAt ?? now()) - fillStart);
     progressLine(`${tag} backlog of ${fmtInt(events)} events appended at ${fmtInt(backlogRate.perSecond)} ev/s; starting the relay`);
   } else {
-    console.log(`  ${tag} ${fmtInt(events)} events, ${settings.concurrency} appenders, one event per append`);
+    console.log(`  ${tag} ${fmtInt(events)} events, ${settings.concurrency} appenders, ${mode === 'live' ? 'one event' : "a run's 3 events"} per append`);
   }
   p.relayStats.reset();
   const cpuBefore = cpuSnapshot(p.projector.pid);
@@ -142,7 +150,7 @@ export async function measureThroughput(p: Pipeline, settings: BenchSettings, ev
     );
   }, 1_000);
   try {
-    const appending = mode === 'live' ? appendAll('one') : (p.relay.start(), Promise.resolve());
+    const appending = mode === 'live' ? appendAll('one') : mode === 'batched' ? appendAll('run') : (p.relay.start(), Promise.resolve());
     const watching = (async () => {
       // Waits for the fold at most a minute after the last append.
       while (!failed && (appendsDoneAt === undefined || now() - appendsDoneAt < 60_000)) {
@@ -212,17 +220,18 @@ const cpuLine = (c: ThroughputResult['cpuMicrosPerEvent']) =>
 function throughputRows(t: ThroughputResult, n: number, ceiling: number, ceilingName: string, rowPerTx: number): ReportRow[] {
   const vsCeiling = ceiling > 0 ? t.endToEnd.perSecond / ceiling : Number.NaN;
   const vsRowPerTx = rowPerTx > 0 ? t.endToEnd.perSecond / rowPerTx : Number.NaN;
-  const live = t.mode === 'live';
+  const live = t.mode !== 'backlog';
+  const perAppend = t.mode === 'live' ? 'one event per append' : "a run's 3 events per append";
   return [
     {
-      label: live ? 'events/s, first append → last folded' : 'events/s, backlog: relay start → last folded',
+      label: live ? `events/s, first append → last folded${t.mode === 'batched' ? ' (batched)' : ''}` : 'events/s, backlog: relay start → last folded',
       figure: perSec(t.endToEnd.perSecond),
       detail:
         `${fmtInt(t.endToEnd.items)} events in ${t.endToEnd.seconds.toFixed(1)} s` +
-        `${live ? `, ${n} appenders, one event per append` : ''}${t.complete ? '' : ' (INCOMPLETE: not all folded)'}`,
+        `${live ? `, ${n} appenders, ${perAppend}` : ''}${t.complete ? '' : ' (INCOMPLETE: not all folded)'}`,
     },
     {
-      id: live ? 'endToEndLiveVsCeiling' : 'endToEndBacklogVsCeiling',
+      id: t.mode === 'live' ? 'endToEndLiveVsCeiling' : t.mode === 'batched' ? 'endToEndBatchedVsCeiling' : 'endToEndBacklogVsCeiling',
       label: `  ÷ lower raw ceiling (${ceilingName})`,
       figure: ratioText(vsCeiling),
       value: vsCeiling,
@@ -264,6 +273,7 @@ const cpuTotal = (c: ThroughputResult['cpuMicrosPerEvent']) => Object.values(c).
 function sections(
   settings: BenchSettings,
   single: ThroughputResult,
+  batched: ThroughputResult,
   backlog: ThroughputResult,
   publisher: PublisherProbe,
   lag: LagResult,
@@ -279,6 +289,7 @@ function sections(
       title: '(c) end to end: EventStore.append → OutboxRelay → JetStream → projector process → read.state_history',
       rows: [
         ...throughputRows(single, n, ceiling, ceilingName, rowPerTx),
+        ...throughputRows(batched, n, ceiling, ceilingName, rowPerTx),
         ...throughputRows(backlog, n, ceiling, ceilingName, rowPerTx),
         {
           label: `EventPublisher alone, ${publisher.batchSize}/batch, distinct streams`,
@@ -295,7 +306,7 @@ function sections(
         `events are a kit run's deck job lifecycle (Requested → Started → Completed) on its own \`deck-run-<runId>\` stream, the`,
         'appender tracking the version, then a new run: as the deck service appends (one command, one transition, one transaction)',
         'the backlog run shows what relay + JetStream + projector carry when the per-event commit is not the limit',
-        `state_history rows added: ${fmtInt(single.historyRows)} of ${fmtInt(single.events)} and ${fmtInt(backlog.historyRows)} of ${fmtInt(backlog.events)}; lower ceiling = min(JetStream publish, Postgres multi-row INSERT)`,
+        `state_history rows added: ${fmtInt(single.historyRows)} of ${fmtInt(single.events)}, ${fmtInt(batched.historyRows)} of ${fmtInt(batched.events)} and ${fmtInt(backlog.historyRows)} of ${fmtInt(backlog.events)}; lower ceiling = min(JetStream publish, Postgres multi-row INSERT)`,
         'CPU per event from /proc: appenders+relay = this process; postgres and nats-server are host-wide (other work on the host counts too)',
       ],
     },

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kysely } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { EventPublisher } from '@vista/bus';
-import { createDatabase, createPool, migrateSchema } from '@vista/db';
+import { createPool, migrateSchema } from '@vista/db';
 import { EventStore, OutboxRelay, eventStoreMigrations } from '@vista/event-store';
 import { type BenchEnvironment, RunCursor } from './bench-fixtures.js';
 import type { BenchSettings } from './bench-settings.js';
@@ -76,10 +76,12 @@ export async function startPipeline(env: BenchEnvironment, settings: BenchSettin
     for (const closer of closers.reverse()) await closer().catch((error) => console.error(`closing the pipeline: ${(error as Error).message}`));
   };
   try {
-    const db: Kysely<any> = createDatabase({ url: env.database.url, poolMax: settings.concurrency, applicationName: 'bench-producer' });
+    // As services wire it: one pool under kysely and the store's prepared appends.
+    const pool = createPool({ url: env.database.url, poolMax: settings.concurrency, applicationName: 'bench-producer' });
+    const db: Kysely<any> = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     closers.push(() => db.destroy());
     await migrateSchema(db, PRODUCER_SCHEMA, eventStoreMigrations(PRODUCER_SCHEMA));
-    const store = new EventStore(db, PRODUCER_SCHEMA);
+    const store = new EventStore(db, PRODUCER_SCHEMA, pool);
 
     const relayPool = createPool({ url: env.database.url, poolMax: 2, applicationName: 'bench-relay' });
     closers.push(() => relayPool.end());

@@ -135,6 +135,23 @@ describe('EventStore (real Postgres)', () => {
     });
   });
 
+  describe('group commit', () => {
+    it('commits concurrent appends together, failing only the one that conflicts', async () => {
+      await appendTo('stale', 0, doeStartedSeries(2));
+      const appends = Array.from({ length: 40 }, (_, i) => appendTo(`grouped-${i}`, 0, doeStartedSeries(1 + (i % 3))));
+      const stale = appendTo('stale', 1, doeStartedSeries(1));
+
+      const outcomes = await Promise.allSettled([...appends, stale]);
+
+      expect(outcomes.slice(0, 40).every((o) => o.status === 'fulfilled')).toBe(true);
+      const last = outcomes[40]!;
+      expect(last.status).toBe('rejected');
+      expect((last as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+      for (let i = 0; i < 40; i++) expect(await versionsOf(`grouped-${i}`)).toEqual(Array.from({ length: 1 + (i % 3) }, (_, v) => v + 1));
+      expect(await versionsOf('stale')).toEqual([1, 2]);
+    });
+  });
+
   describe('validation', () => {
     it('refuses an invalid payload with a ValidationError naming the fields, and writes nothing', async () => {
       const invalid = { type: 'DoeStarted', data: { kitId: 0, jobId: 'not-a-uuid', attempt: 1, startedAt: new Date().toISOString() } } as unknown as NewEvent;

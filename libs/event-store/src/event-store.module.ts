@@ -40,7 +40,7 @@ export class EventStoreModule {
       module: EventStoreModule,
       global: true,
       providers: [
-        { provide: EventStore, inject: [DATABASE], useFactory: (db: Kysely<any>) => new EventStore(db, options.schema) },
+        { provide: EventStore, inject: [DATABASE, PG_POOL], useFactory: (db: Kysely<any>, pool: pg.Pool) => new EventStore(db, options.schema, pool) },
         {
           provide: OutboxRelay,
           inject: [PG_POOL, EventPublisher],

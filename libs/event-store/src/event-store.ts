@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction, sql } from 'kysely';
+import type pg from 'pg';
 import { ConflictError, type EventMetadata, type EventName, type PayloadOf, ValidationError, findEvent, validateAs } from '@vista/contracts';
 import { assertIdentifier } from '@vista/db';
 import { type StoredEvent, type StoredEventRow, fromRow } from './stored-event.js';
@@ -50,24 +51,94 @@ export class EventStore {
   private readonly signal = new EventEmitter();
   private readonly schema: string;
 
+  private readonly insertSql: string;
+  private readonly waiting: PendingAppend[] = [];
+  private groupsInFlight = 0;
+
+  /**
+   * With `pool`, appends outside a caller's transaction run as a named (prepared) statement, which
+   * saves Postgres planning the insert again for every append.
+   */
   constructor(
     private readonly db: Kysely<any>,
     schema: string,
+    private readonly pool?: pg.Pool,
+    /** Statements of grouped appends running at once; more appends wait and join the next group. */
+    private readonly maxGroupsInFlight = 2,
   ) {
     this.schema = assertIdentifier(schema);
+    this.insertSql = appendStatement(this.schema);
   }
 
   /** Appends to one stream. A stale expected version throws ConflictError and writes nothing. */
   async append(append: AppendToStream, metadata: EventMetadata, trx?: Transaction<any>): Promise<AppendResult> {
     const rows = this.prepare(append.events, metadata);
-    const result = await this.appendPrepared(trx ?? this.db, append, rows);
-    if (!trx) this.signal.emit('appended');
+    if (trx) return this.appendPrepared(trx, append, rows);
+    const result =
+      append.expectedVersion === 'any'
+        ? await this.appendPrepared(this.db, append, rows)
+        : await this.groupCommit({ streamId: append.streamId, expected: append.expectedVersion, rows });
+    this.signal.emit('appended');
     return result;
+  }
+
+  /**
+   * Group commit: appends that arrive while earlier statements are in flight wait and then go
+   * together in one statement (one transaction, one WAL flush) instead of one commit each. Alone,
+   * an append goes at once. If a group's statement fails, each of its appends is retried on its own,
+   * so one conflicting append never fails another; each still returns only once committed.
+   */
+  private groupCommit(target: InsertTarget): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ target, resolve, reject });
+      this.flushGroups();
+    });
+  }
+
+  private flushGroups(): void {
+    while (this.groupsInFlight < this.maxGroupsInFlight && this.waiting.length > 0) {
+      const group = this.waiting.splice(0, MAX_GROUP_APPENDS);
+      this.groupsInFlight++;
+      void this.commitGroup(group).finally(() => {
+        this.groupsInFlight--;
+        this.flushGroups();
+      });
+    }
+  }
+
+  private async commitGroup(group: PendingAppend[]): Promise<void> {
+    if (group.length > 1) {
+      try {
+        const results = await this.insertTargets(this.db, group.map((g) => g.target), { explain: false });
+        group.forEach((g, i) => g.resolve(results[i]!));
+        return;
+      } catch {
+        // Someone in the group conflicts (or two of them append to one stream): settle one by one.
+      }
+    }
+    await Promise.all(
+      group.map(async (g) => {
+        try {
+          g.resolve((await this.insertTargets(this.db, [g.target]))[0]!);
+        } catch (error) {
+          g.reject(error);
+        }
+      }),
+    );
   }
 
   /** Appends to several streams in one transaction: all or nothing. */
   async appendMany(appends: readonly AppendToStream[], metadata: EventMetadata): Promise<AppendResult[]> {
     const prepared = appends.map((a) => ({ append: a, rows: this.prepare(a.events, metadata) }));
+    if (prepared.every(({ append }) => append.expectedVersion !== 'any')) {
+      // One statement is atomic by itself: all streams are written, or none.
+      const results = await this.insertTargets(
+        this.db,
+        prepared.map(({ append, rows }) => ({ streamId: append.streamId, expected: append.expectedVersion as number, rows })),
+      );
+      this.signal.emit('appended');
+      return results;
+    }
     const results = await this.db.transaction().execute(async (trx) => {
       const out: AppendResult[] = [];
       for (const { append, rows } of prepared) out.push(await this.appendPrepared(trx, append, rows));
@@ -165,42 +236,60 @@ export class EventStore {
   }
 
   private async insert(db: Kysely<any>, streamId: string, expected: number, rows: PreparedRow[]): Promise<AppendResult> {
-    if (!Number.isInteger(expected) || expected < 0) throw new ValidationError(`expected version must be a whole number ≥ 0, got ${expected}`);
-    const table = sql.id(this.schema, 'events');
-    const values = sql.join(
-      rows.map(
-        (row, i) =>
-          sql`(${streamId}, ${expected + i + 1}::int, ${row.eventId}::uuid, ${row.type}, ${row.schemaVersion}::int, ${row.data}::jsonb, ${row.metadata}::jsonb)`,
-      ),
-    );
-    // One statement: the stream must be exactly at `expected` (the EXISTS guard stops gaps, the
-    // unique (stream_id, stream_version) index stops a concurrent writer that got there first).
-    // The relay publishes in transaction-id order, so the event we append after must come from a
-    // transaction no newer than ours; otherwise our event would reach the bus before its predecessor.
-    const guard =
-      expected === 0
-        ? sql`true`
-        : sql`exists (select 1 from ${table} where stream_id = ${streamId} and stream_version = ${expected} and transaction_id <= pg_current_xact_id())`;
+    const [result] = await this.insertTargets(db, [{ streamId, expected, rows }]);
+    return result!;
+  }
+
+  /**
+   * One statement for any number of streams and events: every stream must be exactly at its expected
+   * version (the guard stops gaps; the unique (stream_id, stream_version) index stops a concurrent
+   * writer that got there first), or nothing is written. The relay publishes in transaction-id order,
+   * so the event appended after must come from a transaction no newer than ours; otherwise ours would
+   * reach the bus before its predecessor.
+   */
+  private async insertTargets(db: Kysely<any>, targets: readonly InsertTarget[], options = { explain: true }): Promise<AppendResult[]> {
+    const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+    for (const { streamId, expected, rows } of targets) {
+      if (!Number.isInteger(expected) || expected < 0) throw new ValidationError(`expected version must be a whole number ≥ 0, got ${expected}`);
+      rows.forEach((row, i) => {
+        columns[0]!.push(streamId);
+        columns[1]!.push(expected);
+        columns[2]!.push(expected + i + 1);
+        columns[3]!.push(row.eventId);
+        columns[4]!.push(row.type);
+        columns[5]!.push(row.schemaVersion);
+        columns[6]!.push(row.data);
+        columns[7]!.push(row.metadata);
+      });
+    }
+    let inserted: number;
     try {
-      const result = await sql`
-        insert into ${table} (stream_id, stream_version, event_id, type, schema_version, data, metadata)
-        select * from (values ${values}) as v where ${guard}`.execute(db);
-      if (Number(result.numAffectedRows ?? 0) !== rows.length) throw await this.explainConflict(db, streamId, expected);
+      inserted =
+        this.pool && !db.isTransaction
+          ? ((await this.pool.query({ name: `vista-append-${this.schema}`, text: this.insertSql, values: columns })).rowCount ?? 0)
+          : Number((await db.executeQuery(CompiledQuery.raw(this.insertSql, columns))).numAffectedRows ?? 0);
     } catch (error) {
       if (isUniqueViolation(error)) {
         const onEventId = String((error as { constraint?: string }).constraint ?? '').includes('event_id');
-        throw new ConflictError(
-          onEventId ? `an event with one of these ids is already stored (stream ${streamId})` : `stream ${streamId} moved past version ${expected}`,
-          { cause: error },
-        );
+        const streams = targets.map((t) => t.streamId).join(', ');
+        throw new ConflictError(onEventId ? `an event with one of these ids is already stored (stream ${streams})` : `stream ${streams} moved past the expected version`, {
+          cause: error,
+        });
       }
       throw error;
     }
-    return { streamId, nextExpectedVersion: expected + rows.length, eventIds: rows.map((r) => r.eventId) };
+    if (inserted !== columns[0]!.length) {
+      for (const target of options.explain ? targets : []) {
+        const conflict = await this.explainConflict(db, target.streamId, target.expected);
+        if (conflict) throw conflict;
+      }
+      throw new ConflictError(`streams ${targets.map((t) => t.streamId).join(', ')} moved while appending; retry`);
+    }
+    return targets.map(({ streamId, expected, rows }) => ({ streamId, nextExpectedVersion: expected + rows.length, eventIds: rows.map((r) => r.eventId) }));
   }
 
   /** Why an append at `expected` wrote nothing: the stream is elsewhere, or a newer transaction wrote its end. */
-  private async explainConflict(db: Kysely<any>, streamId: string, expected: number): Promise<ConflictError> {
+  private async explainConflict(db: Kysely<any>, streamId: string, expected: number): Promise<ConflictError | undefined> {
     const { rows } = await sql<{ version: number | null; newer: boolean | null }>`
       select max(stream_version) as version,
              bool_or(stream_version = ${expected} and transaction_id > pg_current_xact_id_if_assigned()) as newer
@@ -209,9 +298,42 @@ export class EventStore {
     if (version === expected && rows[0]?.newer) {
       return new ConflictError(`stream ${streamId} was appended to by a transaction that began after this one; retry the whole transaction`);
     }
+    if (version === expected) return undefined;
     return new ConflictError(`stream ${streamId} is at version ${version}, not ${expected}`);
   }
 }
+
+/** Appends in one group commit at most (each may carry several events). */
+const MAX_GROUP_APPENDS = 128;
+
+interface PendingAppend {
+  readonly target: InsertTarget;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+interface InsertTarget {
+  readonly streamId: string;
+  readonly expected: number;
+  readonly rows: PreparedRow[];
+}
+
+/** The append statement of a schema: arrays of columns in, all rows or none out. */
+const appendStatement = (schema: string): string => `
+  with v as (
+    select * from unnest($1::text[], $2::int[], $3::int[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[])
+      with ordinality as v(stream_id, expected, stream_version, event_id, type, schema_version, data, metadata, ord)
+  ), stale as (
+    select 1 from v
+    where v.expected > 0 and not exists (
+      select 1 from ${schema}.events e
+      where e.stream_id = v.stream_id and e.stream_version = v.expected and e.transaction_id <= pg_current_xact_id())
+    limit 1
+  )
+  insert into ${schema}.events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+  select stream_id, stream_version, event_id, type, schema_version, data, metadata from v
+  where not exists (select 1 from stale)
+  order by ord`;
 
 interface PreparedRow {
   eventId: string;

@@ -4,6 +4,9 @@ import { assertIdentifier } from '@vista/db';
 import type { EventEnvelope } from '@vista/contracts';
 import { type StoredEventRow, fromRow, toEnvelope } from './stored-event.js';
 
+/** Shortest pause between rounds while events flow (ms). */
+const MIN_POLL_MS = 5;
+
 /** Publishes a batch in order; resolves once the broker has acknowledged every message. */
 export type PublishBatch = (events: EventEnvelope<Record<string, unknown>>[]) => Promise<void>;
 
@@ -14,7 +17,7 @@ export interface OutboxRelayOptions {
   /** Checkpoint name; one relay of that name is active at a time (default `relay`). */
   readonly name?: string;
   readonly batchSize?: number;
-  /** How often to look for new events when nothing woke the relay (ms). */
+  /** Longest pause between looks for new events when nothing woke the relay (ms, default 100). */
   readonly pollIntervalMs?: number;
   /** How often a standby replica tries to become the active relay (ms). */
   readonly lockRetryMs?: number;
@@ -45,6 +48,8 @@ export class OutboxRelay {
   private wake?: () => void;
   /** Set by notify() while a batch is in flight, so the next pause is skipped. */
   private woken = false;
+  /** Consecutive rounds that found nothing to relay. */
+  private idleRounds = 0;
   private status: { active: boolean; relayed: number; lastRelayedAt?: Date; lastError?: string } = { active: false, relayed: 0 };
   private readonly schema: string;
   private readonly name: string;
@@ -96,7 +101,12 @@ export class OutboxRelay {
         const relayed = await this.relayBatch(this.client);
         // A round that went through (even with nothing to relay) means the relay is healthy again.
         this.status.lastError = undefined;
-        if (relayed < (this.options.batchSize ?? 500)) await this.pause(this.options.pollIntervalMs ?? 50);
+        // Polls quickly while events flow (the next ones are often committing right now, held back
+        // only by the xmin rule) and backs off to the poll interval when nothing comes.
+        this.idleRounds = relayed > 0 ? 0 : this.idleRounds + 1;
+        if (relayed < (this.options.batchSize ?? 500)) {
+          await this.pause(Math.min(this.options.pollIntervalMs ?? 100, MIN_POLL_MS * 2 ** Math.min(this.idleRounds, 10)));
+        }
       } catch (error) {
         this.status.lastError = error instanceof Error ? error.message : String(error);
         this.options.onError?.(error);

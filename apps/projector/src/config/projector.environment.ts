@@ -17,6 +17,8 @@ export class ProjectorEnvironment {
 
   /** Most events folded in one transaction. */
   @IsInt() @Min(1) @Max(10_000) PROJECTOR_BATCH_SIZE = 500;
+  /** How long a part-filled batch waits for more events (ms): bigger batches, a little more lag. */
+  @IsInt() @Min(0) @Max(1_000) PROJECTOR_BATCH_LINGER_MS = 10;
 
   /** Not ready when a backlog has seen no progress for this long. */
   @IsInt() @Min(1) @Max(86_400) PROJECTOR_STALL_SECONDS = 30;

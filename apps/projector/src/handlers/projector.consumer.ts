@@ -78,6 +78,7 @@ export class ProjectorConsumer implements OnApplicationBootstrap, BeforeApplicat
       durable: PROJECTOR_DURABLE,
       maxDeliver: MAX_DELIVER,
       retryDelaysMs: RETRY_DELAYS_MS,
+      batchLingerMs: this.config.PROJECTOR_BATCH_LINGER_MS,
       onError: (error, message) => this.logger.error({ err: error }, message),
     });
     // Events the read model refuses are dead-lettered with their reason rather than acked.

@@ -171,11 +171,20 @@ export class ReadModelRepository {
 
   /** Applies a batch in one transaction, together with the projector's progress. */
   async apply(events: readonly DeliveredEvent<object>[], options: ApplyOptions = {}): Promise<AppliedBatch> {
-    return this.db.transaction().execute((trx) => this.applyWith(trx, events, options));
+    // Fold and build the statements before the transaction opens: while it is open it holds a
+    // transaction id, and every outbox relay on the server waits for it (the xmin rule).
+    const expected = foldEvents(events);
+    const upserts = this.upsertStatements(expected);
+    return this.db.transaction().execute((trx) => this.applyWith(trx, events, options, { changes: expected, upserts }));
   }
 
   /** Applies a batch inside a transaction the caller holds. */
-  async applyWith(trx: Kysely<any>, events: readonly DeliveredEvent<object>[], options: ApplyOptions = {}): Promise<AppliedBatch> {
+  async applyWith(
+    trx: Kysely<any>,
+    events: readonly DeliveredEvent<object>[],
+    options: ApplyOptions = {},
+    prepared?: { changes: ReturnType<typeof foldEvents>; upserts: RawBuilder<unknown>[] },
+  ): Promise<AppliedBatch> {
     const s = sql.id(this.schema);
     const maxPosition = events.reduce((max, e) => Math.max(max, e.position), 0);
     if (options.fenced) await sql`select pg_advisory_xact_lock_shared(${readModelLockKey(this.schema)})`.execute(trx);
@@ -196,21 +205,28 @@ export class ReadModelRepository {
       select event_id from history union all select event_id from folded`.execute(trx);
     const fresh = new Set(inserted.rows.map((r) => r.event_id));
 
-    const changes = foldEvents(fresh.size === events.length ? events : events.filter((e) => fresh.has(e.envelope.eventId)));
+    // Usually every event is new and the prepared fold stands; otherwise fold only the new ones.
+    const allFresh = fresh.size === events.length;
+    const changes = allFresh && prepared ? prepared.changes : foldEvents(allFresh ? events : events.filter((e) => fresh.has(e.envelope.eventId)));
+    const writes = allFresh && prepared ? [...prepared.upserts] : this.upsertStatements(changes);
 
     // Every upsert and the progress in one statement (data-modifying CTEs): one round trip per batch.
-    const writes: RawBuilder<unknown>[] = [];
-    for (const table of UPSERT_ORDER) {
-      const rows = changes.rows[table];
-      if (rows.length > 0)
-        writes.push(sql`${sql.id(`w_${table}`)} as (${this.statements[table](sortByKey(MERGE_RULES[table] as MergeRule<object>, rows as object[]) as never)})`);
-    }
     writes.push(sql`w_status as (
       update ${s}.projector_status
       set position = greatest(position, ${maxPosition}::bigint), applied_events = applied_events + ${fresh.size}, updated_at = now()
       where projector = ${PROJECTOR})`);
     await sql`with ${sql.join(writes)} select 1`.execute(trx);
     return { fresh: fresh.size, changes, maxPosition };
+  }
+
+  private upsertStatements(changes: ReturnType<typeof foldEvents>): RawBuilder<unknown>[] {
+    const writes: RawBuilder<unknown>[] = [];
+    for (const table of UPSERT_ORDER) {
+      const rows = changes.rows[table];
+      if (rows.length > 0)
+        writes.push(sql`${sql.id(`w_${table}`)} as (${this.statements[table](sortByKey(MERGE_RULES[table] as MergeRule<object>, rows as object[]) as never)})`);
+    }
+    return writes;
   }
 
   /** Records how far behind the projector is (every heartbeat). */

@@ -33,6 +33,19 @@ describe('decodeEvent', () => {
     expect(decodeEvent(encodeEnvelope(envelope), 1)).toEqual({ ok: false, reason: expect.stringContaining('eventId'), type: 'DoeStarted' });
   });
 
+  it.each([
+    ['a correlation id that is not a UUID', { metadata: { actor: 'me', correlationId: 'abc' } }, /metadata\.correlationId/],
+    ['no actor', { metadata: { correlationId: 'c5b0a6a2-6d4e-4f53-9a43-2f1f0c1a7e11' } }, /metadata\.actor/],
+    ['an occurred-at that is not an instant', { occurredAt: 'yesterday' }, /occurredAt/],
+    ['a stream version of zero', { streamVersion: 0 }, /streamVersion/],
+    ['an unknown context', { context: 'billing' }, /context/],
+    ['data that is not an object', { data: [1] }, /data must be an object/],
+  ])('refuses an envelope with %s, naming the field', (_what, change, reason) => {
+    const decoded = decodeEvent(encodeEnvelope({ ...doeStartedEnvelope(), ...change }), 1);
+
+    expect(decoded).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
   it('refuses an event type the catalogue does not know, naming it', () => {
     expect(decodeEvent(encodeEnvelope(doeStartedEnvelope({ type: 'KitExploded' })), 1)).toEqual({
       ok: false,

@@ -33,9 +33,11 @@ export const TEST_SCHEMA = 'doe';
 export async function createEventStoreHarness(label: string, options: { bus?: boolean } = {}): Promise<EventStoreHarness> {
   const schema = TEST_SCHEMA;
   const database = await createTestDatabase(label);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: quietPool(database.url, 12, `test-${label}`) }) });
+  const storePool = quietPool(database.url, 12, `test-${label}`);
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: storePool }) });
   await migrateSchema(db, schema, eventStoreMigrations(schema));
-  const store = new EventStore(db, schema);
+  // As services wire it: appends outside a transaction go through the pool's prepared statement.
+  const store = new EventStore(db, schema, storePool);
   const bus = options.bus ? await createTestBus() : undefined;
   const relays: { relay: OutboxRelay; pool: pg.Pool }[] = [];
   let cleaned = false;
