@@ -32,3 +32,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   setupOpenApi(app);
   return app;
 }
+
+// main.ts loads the application lazily (after tracing starts) and takes the logger class from here.
+export { NestLogger } from '@vista/telemetry';

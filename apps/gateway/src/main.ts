@@ -18,8 +18,7 @@ async function main(argv: string[]): Promise<void> {
 
   const config = loadGatewayConfig(process.env);
   const tracing = startTracing('gateway', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-  const { createGatewayApp } = await import('./app.factory.js');
-  const { NestLogger } = await import('@vista/telemetry');
+  const { createGatewayApp, NestLogger } = await import('./app.factory.js');
   const app = await createGatewayApp(config);
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   const logger = app.get(NestLogger);

@@ -6,7 +6,7 @@ import { createDatabase, migrateSchema } from '@vista/db';
 import { NestLogger, type TracingHandle } from '@vista/telemetry';
 import { AppModule, SERVICE_NAME } from './app.module.js';
 import type { ProjectorConfig } from './config/projector.config.js';
-import { readModelMigrations } from './migrations/read-model.migrations.js';
+import { readModelMigrations } from '@vista/read-model';
 
 /** Creates or updates the read schema; returns the migrations that ran. */
 export async function migrateReadModel(config: ProjectorConfig): Promise<string[]> {

@@ -52,9 +52,9 @@ describe('bus names', () => {
 
 describe('payload validation', () => {
   it('rejects unknown fields of a command, naming them', () => {
-    expect(() => validateAs(StartKitRunV1, { kitId: 1, deckId: 'e4c7a1de-46c5-4f0a-9f73-3f0a3e0f9a10', extra: 1 }, 'StartKitRun', { forbidUnknown: true })).toThrow(
-      /extra: property extra should not exist/,
-    );
+    expect(() =>
+      validateAs(StartKitRunV1, { kitId: 1, deckId: 'e4c7a1de-46c5-4f0a-9f73-3f0a3e0f9a10', extra: 1 }, 'StartKitRun', { forbidUnknown: true }),
+    ).toThrow(/extra: property extra should not exist/);
   });
 
   it('rejects a kit id that is not a positive 32-bit integer', () => {

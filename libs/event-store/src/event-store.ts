@@ -109,7 +109,11 @@ export class EventStore {
   private async commitGroup(group: PendingAppend[]): Promise<void> {
     if (group.length > 1) {
       try {
-        const results = await this.insertTargets(this.db, group.map((g) => g.target), { explain: false });
+        const results = await this.insertTargets(
+          this.db,
+          group.map((g) => g.target),
+          { explain: false },
+        );
         group.forEach((g, i) => g.resolve(results[i]!));
         return;
       } catch {
@@ -272,9 +276,12 @@ export class EventStore {
       if (isUniqueViolation(error)) {
         const onEventId = String((error as { constraint?: string }).constraint ?? '').includes('event_id');
         const streams = targets.map((t) => t.streamId).join(', ');
-        throw new ConflictError(onEventId ? `an event with one of these ids is already stored (stream ${streams})` : `stream ${streams} moved past the expected version`, {
-          cause: error,
-        });
+        throw new ConflictError(
+          onEventId ? `an event with one of these ids is already stored (stream ${streams})` : `stream ${streams} moved past the expected version`,
+          {
+            cause: error,
+          },
+        );
       }
       throw error;
     }

@@ -109,7 +109,10 @@ async function waitReady(service: RunningService, timeoutMs = 30_000): Promise<v
     if (service.process.exitCode !== null || service.process.signalCode !== null) {
       throw new Error(`${service.name} exited early:\n${service.output.slice(-20).join('\n')}`);
     }
-    const ok = await fetch(`${service.url}/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${service.url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(200);
   }

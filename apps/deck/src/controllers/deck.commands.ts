@@ -1,5 +1,15 @@
 import { Controller } from '@nestjs/common';
-import { IngestDeck, type IngestDeckResult, type IngestDeckV1, StartKitRun, type StartKitRunResult, type StartKitRunV1, StopKitRun, type StopKitRunResult, type StopKitRunV1 } from '@vista/contracts';
+import {
+  IngestDeck,
+  type IngestDeckResult,
+  type IngestDeckV1,
+  StartKitRun,
+  type StartKitRunResult,
+  type StartKitRunV1,
+  StopKitRun,
+  type StopKitRunResult,
+  type StopKitRunV1,
+} from '@vista/contracts';
 import { type CommandMessage, CommandInput, OnCommand } from '@vista/bus';
 import { IngestDeckUseCase } from '../use-cases/ingest-deck/ingest-deck.use-case.js';
 import { StartKitRunUseCase } from '../use-cases/start-kit-run/start-kit-run.use-case.js';

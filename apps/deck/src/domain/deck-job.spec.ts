@@ -140,9 +140,7 @@ describe('deck job lifecycle', () => {
       }
     };
 
-    const table = Object.fromEntries(
-      Object.entries(decisions).map(([name, decide]) => [name, statuses.filter((status) => allowed(decide, status))]),
-    );
+    const table = Object.fromEntries(Object.entries(decisions).map(([name, decide]) => [name, statuses.filter((status) => allowed(decide, status))]));
 
     expect(table).toEqual({
       start: ['PENDING'],

@@ -65,12 +65,7 @@ export interface DeckCollectionCancelled {
 }
 
 export type DeckJobEvent =
-  | DeckCollectionRequested
-  | DeckCollectionStarted
-  | DeckCollectionCompleted
-  | DeckCollectionFailed
-  | DeckCollectionTimedOut
-  | DeckCollectionCancelled;
+  DeckCollectionRequested | DeckCollectionStarted | DeckCollectionCompleted | DeckCollectionFailed | DeckCollectionTimedOut | DeckCollectionCancelled;
 
 export type DeckJobEventType = DeckJobEvent['type'];
 
@@ -201,5 +196,4 @@ export const evolve = (state: DeckJobState | undefined, event: DeckJobEvent): De
 };
 
 /** The job's state after all its events, or `undefined` for an empty stream. */
-export const foldDeckJob = (events: readonly DeckJobEvent[]): DeckJobState | undefined =>
-  events.reduce<DeckJobState | undefined>(evolve, undefined);
+export const foldDeckJob = (events: readonly DeckJobEvent[]): DeckJobState | undefined => events.reduce<DeckJobState | undefined>(evolve, undefined);

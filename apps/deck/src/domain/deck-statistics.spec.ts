@@ -45,25 +45,51 @@ describe('computeStatistics', () => {
   });
 
   it('takes the median of an even count as the mean of the middle two values', () => {
-    const table = DeckTableFactory.create({ rows: [[4, 1, 0], [1, 1, 0], [3, 1, 0], [2, 1, 0]] });
+    const table = DeckTableFactory.create({
+      rows: [
+        [4, 1, 0],
+        [1, 1, 0],
+        [3, 1, 0],
+        [2, 1, 0],
+      ],
+    });
 
     expect(computeStatistics(table).columns[0]?.median).toBe(2.5);
   });
 
   it('reports a constant factor with zero spread and one distinct value', () => {
-    const table = DeckTableFactory.create({ rows: [[1, 7, 0.1], [2, 7, 0.2], [3, 7, 0.3]] });
+    const table = DeckTableFactory.create({
+      rows: [
+        [1, 7, 0.1],
+        [2, 7, 0.2],
+        [3, 7, 0.3],
+      ],
+    });
 
     expect(computeStatistics(table).columns[1]).toMatchObject({ name: 'x2', constant: true, std: 0, distinct: 1, min: 7, max: 7 });
   });
 
   it('counts distinct values, repeats counted once', () => {
-    const table = DeckTableFactory.create({ rows: [[1, 0, 0], [2, 0, 0], [1, 0, 0], [2, 0, 0], [3, 0, 0]] });
+    const table = DeckTableFactory.create({
+      rows: [
+        [1, 0, 0],
+        [2, 0, 0],
+        [1, 0, 0],
+        [2, 0, 0],
+        [3, 0, 0],
+      ],
+    });
 
     expect(computeStatistics(table).columns[0]?.distinct).toBe(3);
   });
 
   it('leaves the standard deviation out below two values and everything out of an empty column', () => {
-    const table = DeckTableFactory.create({ rows: [[1, null, 5], [null, null, 6]] });
+    const table = DeckTableFactory.create({
+      rows: [
+        [1, null, 5],
+        [null, null, 6],
+      ],
+    });
 
     const [x1, x2] = computeStatistics(table).columns;
 

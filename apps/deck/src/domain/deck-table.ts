@@ -36,11 +36,9 @@ export const DECK_LIMITS = {
   maxIssues: 20,
 } as const;
 
-export const isDatasetType = (value: unknown): value is DatasetType =>
-  typeof value === 'string' && (DATASET_TYPES as readonly string[]).includes(value);
+export const isDatasetType = (value: unknown): value is DatasetType => typeof value === 'string' && (DATASET_TYPES as readonly string[]).includes(value);
 
-export const isDeckFormat = (value: unknown): value is DeckFormat =>
-  typeof value === 'string' && (DECK_FORMATS as readonly string[]).includes(value);
+export const isDeckFormat = (value: unknown): value is DeckFormat => typeof value === 'string' && (DECK_FORMATS as readonly string[]).includes(value);
 
 /** The deck format a file name's extension implies (`.csv`, `.tsv`, `.txt` → csv; `.json` → json). */
 export const deckFormatOf = (fileName: string): DeckFormat | undefined => {

@@ -63,7 +63,15 @@ describe('parseDeck from CSV', () => {
   });
 
   it('keeps empty cells as missing values', () => {
-    const table = csv(DeckCsvFactory.create({ rows: [[1, null, 3], [null, 5, 6], [7, 8, null]] }));
+    const table = csv(
+      DeckCsvFactory.create({
+        rows: [
+          [1, null, 3],
+          [null, 5, 6],
+          [7, 8, null],
+        ],
+      }),
+    );
 
     expect(table.rows).toEqual([
       [1, null, 3],
@@ -86,10 +94,7 @@ describe('parseDeck from CSV', () => {
   it('refuses duplicate and empty column names, naming each', () => {
     const error = rejection(() => csv('x1,,x1,y\n1,2,3,4\n5,6,7,8'));
 
-    expect(error.issues.map((issue) => issue.message)).toEqual([
-      'column 2 of the header has no name',
-      'column name "x1" appears twice (columns 1 and 3)',
-    ]);
+    expect(error.issues.map((issue) => issue.message)).toEqual(['column 2 of the header has no name', 'column name "x1" appears twice (columns 1 and 3)']);
     expect(error.code).toBe('invalid');
   });
 
@@ -150,7 +155,16 @@ describe('parseDeck from CSV', () => {
   });
 
   it('refuses a column whose cells are all empty', () => {
-    const error = rejection(() => csv(DeckCsvFactory.create({ rows: [[1, null, 3], [2, null, 4]] })));
+    const error = rejection(() =>
+      csv(
+        DeckCsvFactory.create({
+          rows: [
+            [1, null, 3],
+            [2, null, 4],
+          ],
+        }),
+      ),
+    );
 
     expect(error.issues).toEqual([{ column: 'x2', message: 'column "x2" has no values: every cell is empty' }]);
   });
@@ -208,7 +222,13 @@ describe('parseDeck from JSON', () => {
   });
 
   it('reads an object of columns and rows', () => {
-    const table = json({ columns: ['a', 'b', 'response'], rows: [[1, 2, 3], [4, 5, 6]] });
+    const table = json({
+      columns: ['a', 'b', 'response'],
+      rows: [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    });
 
     expect(table.responses).toEqual(['response']);
     expect(table.rows).toEqual([
@@ -218,7 +238,12 @@ describe('parseDeck from JSON', () => {
   });
 
   it('tolerates a byte order mark in a buffer', () => {
-    const content = Buffer.from(`\ufeff${JSON.stringify([{ x: 1, y: 2 }, { x: 3, y: 4 }])}`);
+    const content = Buffer.from(
+      `\ufeff${JSON.stringify([
+        { x: 1, y: 2 },
+        { x: 3, y: 4 },
+      ])}`,
+    );
 
     expect(parseDeck({ format: 'json', content }).rows).toEqual([
       [1, 2],
@@ -235,7 +260,12 @@ describe('parseDeck from JSON', () => {
   });
 
   it('names the row and column of a value that is not a number', () => {
-    const error = rejection(() => json([{ x: 1, y: 2 }, { x: true, y: 'abc' }]));
+    const error = rejection(() =>
+      json([
+        { x: 1, y: 2 },
+        { x: true, y: 'abc' },
+      ]),
+    );
 
     expect(error.issues).toEqual([
       { row: 2, column: 'x', message: 'data row 2 (index 1), column "x": true is not a number' },
@@ -244,7 +274,12 @@ describe('parseDeck from JSON', () => {
   });
 
   it('refuses a row object with a column the first row does not have', () => {
-    const error = rejection(() => json([{ x: 1, y: 2 }, { x: 3, y: 4, z: 5 }]));
+    const error = rejection(() =>
+      json([
+        { x: 1, y: 2 },
+        { x: 3, y: 4, z: 5 },
+      ]),
+    );
 
     expect(error.issues).toEqual([{ row: 2, column: 'z', message: 'data row 2 (index 1): has column "z", which the first row does not have' }]);
   });
@@ -291,7 +326,15 @@ describe('factor and response columns', () => {
   it('uses explicit lists and leaves other columns out without reading them', () => {
     const table = csv('id,temp,label,yield\n1,20,alpha,0.5\n2,25,beta,0.7', { factors: ['temp'], responses: ['yield'] });
 
-    expect(table).toEqual({ columns: ['temp', 'yield'], factors: ['temp'], responses: ['yield'], rows: [[20, 0.5], [25, 0.7]] });
+    expect(table).toEqual({
+      columns: ['temp', 'yield'],
+      factors: ['temp'],
+      responses: ['yield'],
+      rows: [
+        [20, 0.5],
+        [25, 0.7],
+      ],
+    });
   });
 
   it('takes the remaining columns as responses when only factors are given', () => {
@@ -302,7 +345,13 @@ describe('factor and response columns', () => {
   });
 
   it('takes the remaining columns as factors when only responses are given', () => {
-    const table = json([{ a: 1, b: 2, c: 3 }, { a: 4, b: 5, c: 6 }], { responses: ['a'] });
+    const table = json(
+      [
+        { a: 1, b: 2, c: 3 },
+        { a: 4, b: 5, c: 6 },
+      ],
+      { responses: ['a'] },
+    );
 
     expect(table.factors).toEqual(['b', 'c']);
     expect(table.responses).toEqual(['a']);

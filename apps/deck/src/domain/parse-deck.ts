@@ -162,7 +162,10 @@ const planColumns = (names: readonly string[], factorList?: readonly string[], r
   const known = new Set(names);
   const issues: DeckIssue[] = [];
 
-  for (const [role, list] of [['factor', explicitFactors], ['response', explicitResponses]] as const) {
+  for (const [role, list] of [
+    ['factor', explicitFactors],
+    ['response', explicitResponses],
+  ] as const) {
     for (const name of list ?? []) {
       if (!known.has(name)) issues.push({ column: name, message: `${role} column ${quote(name)} is not in the deck (its columns are ${listNames(names)})` });
     }
@@ -248,7 +251,13 @@ class DeckBuilder {
   }
 
   /** Reads one row; `cellAt(k)` gives the raw value of the k-th planned column. */
-  readRow<T>(row: number, line: number | undefined, cellAt: (sourceIndex: number) => T, read: (raw: T) => DeckCell | CellProblem, show: (raw: T) => string): void {
+  readRow<T>(
+    row: number,
+    line: number | undefined,
+    cellAt: (sourceIndex: number) => T,
+    read: (raw: T) => DeckCell | CellProblem,
+    show: (raw: T) => string,
+  ): void {
     const { selected, columns } = this.plan;
     const cells: DeckCell[] = [];
     let valid = true;
@@ -382,8 +391,7 @@ const parseCsvDeck = (input: ParseDeckInput): DeckTable => {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const showJson = (value: unknown): string => {
   if (typeof value === 'string') return quote(value);

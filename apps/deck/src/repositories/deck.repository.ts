@@ -41,9 +41,29 @@ export class DeckRepository {
   }
 
   async find(deckId: string): Promise<DeckRecord | undefined> {
-    const { rows } = await sql<{ deck_id: string; name: string; dataset_type: string; format: string; factors: string[]; responses: string[]; row_count: number }>`
-      select deck_id, name, dataset_type, format, factors, responses, row_count from ${sql.id(DECK_SCHEMA, 'decks')} where deck_id = ${deckId}`.execute(this.db);
+    const { rows } = await sql<{
+      deck_id: string;
+      name: string;
+      dataset_type: string;
+      format: string;
+      factors: string[];
+      responses: string[];
+      row_count: number;
+    }>`
+      select deck_id, name, dataset_type, format, factors, responses, row_count from ${sql.id(DECK_SCHEMA, 'decks')} where deck_id = ${deckId}`.execute(
+      this.db,
+    );
     const row = rows[0];
-    return row && { deckId: row.deck_id, name: row.name, datasetType: row.dataset_type, format: row.format, factors: row.factors, responses: row.responses, rowCount: row.row_count };
+    return (
+      row && {
+        deckId: row.deck_id,
+        name: row.name,
+        datasetType: row.dataset_type,
+        format: row.format,
+        factors: row.factors,
+        responses: row.responses,
+        rowCount: row.row_count,
+      }
+    );
   }
 }

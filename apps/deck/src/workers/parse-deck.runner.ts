@@ -33,7 +33,9 @@ export function parseDeckInWorker(input: ParseDeckInput, signal?: AbortSignal): 
       if (reply.ok) return resolve(reply.parsed);
       if (reply.invalid) {
         const issues = (reply.issues ?? []).map((i) => ({
-          path: [i.row !== undefined ? `row ${i.row}` : undefined, i.column !== undefined ? `column ${i.column}` : undefined].filter(Boolean).join(', ') || undefined,
+          path:
+            [i.row !== undefined ? `row ${i.row}` : undefined, i.column !== undefined ? `column ${i.column}` : undefined].filter(Boolean).join(', ') ||
+            undefined,
           message: i.message,
         }));
         return reject(new ValidationError(reply.message, issues));

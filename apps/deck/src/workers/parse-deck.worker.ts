@@ -9,7 +9,14 @@ try {
   const statistics = computeStatistics(table);
   parentPort!.postMessage({
     ok: true,
-    parsed: { columns: table.columns, factors: table.factors, responses: table.responses, rowCount: table.rows.length, rowsJson: JSON.stringify(table.rows), statistics },
+    parsed: {
+      columns: table.columns,
+      factors: table.factors,
+      responses: table.responses,
+      rowCount: table.rows.length,
+      rowsJson: JSON.stringify(table.rows),
+      statistics,
+    },
   });
 } catch (error) {
   if (error instanceof DeckValidationError) {

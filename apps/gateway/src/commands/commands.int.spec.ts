@@ -5,8 +5,8 @@ import { Objm } from '@nats-io/obj';
 import type { Subscription } from '@nats-io/transport-node';
 import { migrateSchema } from '@vista/db';
 // The gateway reads the tables the projector migrates; testing on its real migrations keeps the two in step.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { readModelMigrations } from '../../../projector/src/migrations/read-model.migrations.js';
+
+import { readModelMigrations } from '@vista/read-model';
 import { type CommandPacket, type GatewayHarness, recordCommands, respondTo, startGateway } from '../testing/gateway.harness.js';
 
 const BODY_MAX_BYTES = 2048;

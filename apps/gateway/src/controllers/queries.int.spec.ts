@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { migrateSchema } from '@vista/db';
 // The gateway reads the tables the projector migrates; testing on its real migrations keeps the two in step.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { readModelMigrations } from '../../../projector/src/migrations/read-model.migrations.js';
+
+import { readModelMigrations } from '@vista/read-model';
 import { ReadModelFactory as F, insertRows } from '../testing/read-model.factory.js';
 import { type GatewayHarness, startGateway } from '../testing/gateway.harness.js';
 

@@ -4,7 +4,7 @@ import { createDatabase, migrateSchema } from '@vista/db';
 import { createTestDatabase, type TestDatabase } from '@vista/testing';
 import { InMemoryReadModel } from '../domain/in-memory-read-model.js';
 import { delivered, EventFactory } from '../domain/testing/event.factory.js';
-import { readModelMigrations } from '../migrations/read-model.migrations.js';
+import { readModelMigrations } from '@vista/read-model';
 import { ReadModelRepository } from './read-model.repository.js';
 import { readSnapshot } from './read-model.snapshot.js';
 

@@ -4,7 +4,7 @@ import { assertIdentifier } from '@vista/db';
 import { columnsOf, keyOf, MERGE_RULES, type MergeRule } from '../domain/merge-rules.js';
 import { appliedMarkers, foldEvents, type ReadModelChanges } from '../domain/read-model.fold.js';
 import type { UpsertRows, UpsertTable } from '../domain/read-model.rows.js';
-import type { ReadModelDatabase } from './read-model.tables.js';
+import type { ReadModelDatabase } from '@vista/read-model';
 
 type SqlType = 'integer' | 'bigint' | 'text' | 'uuid' | 'timestamptz' | 'jsonb' | 'double precision';
 

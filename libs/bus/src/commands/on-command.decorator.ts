@@ -20,8 +20,7 @@ import type { CommandMessage } from './command-message.js';
 @Catch()
 export class CommandErrorFilter implements RpcExceptionFilter<unknown> {
   catch(exception: unknown): Observable<WireError> {
-    const wire: WireError =
-      exception instanceof VistaError ? exception.toWire() : { code: 'internal', message: 'the service failed to handle the command' };
+    const wire: WireError = exception instanceof VistaError ? exception.toWire() : { code: 'internal', message: 'the service failed to handle the command' };
     return throwError(() => wire);
   }
 }
@@ -38,10 +37,14 @@ export class CommandTraceInterceptor implements NestInterceptor {
       if (value) carrier[key] = value;
     }
     const parent = propagation.extract(ROOT_CONTEXT, carrier);
-    const span = trace.getTracer('vista').startSpan(`command ${nats.getSubject()}`, {
-      kind: SpanKind.SERVER,
-      attributes: { 'messaging.system': 'nats', 'messaging.destination.name': nats.getSubject() },
-    }, parent);
+    const span = trace.getTracer('vista').startSpan(
+      `command ${nats.getSubject()}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'messaging.system': 'nats', 'messaging.destination.name': nats.getSubject() },
+      },
+      parent,
+    );
     return new Observable((subscriber) =>
       context.with(trace.setSpan(parent, span), () =>
         next.handle().subscribe({
@@ -83,6 +86,4 @@ export const OnCommand = (definition: CommandDefinition): MethodDecorator =>
   applyDecorators(MessagePattern(definition.pattern), UseInterceptors(CommandTraceInterceptor), UseFilters(new CommandErrorFilter()));
 
 /** The handler's argument: the validated command message. */
-export const CommandInput = <P extends object>(definition: CommandDefinition<string, P>): ParameterDecorator =>
-  Payload(new CommandPipe(definition));
-
+export const CommandInput = <P extends object>(definition: CommandDefinition<string, P>): ParameterDecorator => Payload(new CommandPipe(definition));

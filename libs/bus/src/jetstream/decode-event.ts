@@ -58,7 +58,8 @@ export function envelopeProblem(raw: unknown): string | undefined {
   if (m.kitId !== undefined && !isPositiveInt(m.kitId)) return 'metadata.kitId must be a positive integer';
   if (m.runId !== undefined && !isUuid(m.runId)) return 'metadata.runId must be a UUID';
   if (m.jobId !== undefined && !isUuid(m.jobId)) return 'metadata.jobId must be a UUID';
-  if (m.traceparent !== undefined && (typeof m.traceparent !== 'string' || !TRACEPARENT.test(m.traceparent))) return 'metadata.traceparent must be W3C trace context';
+  if (m.traceparent !== undefined && (typeof m.traceparent !== 'string' || !TRACEPARENT.test(m.traceparent)))
+    return 'metadata.traceparent must be W3C trace context';
   return undefined;
 }
 

@@ -1,9 +1,6 @@
 /** What a handler decided; only libs/bus turns it into ack / nak / term / dead-letter. */
 export type HandlerResult =
-  | { kind: 'done' }
-  | { kind: 'skipped'; reason: string }
-  | { kind: 'retry'; afterMs: number; reason: string }
-  | { kind: 'dead-letter'; reason: string };
+  { kind: 'done' } | { kind: 'skipped'; reason: string } | { kind: 'retry'; afterMs: number; reason: string } | { kind: 'dead-letter'; reason: string };
 
 export const done = (): HandlerResult => ({ kind: 'done' });
 export const skipped = (reason: string): HandlerResult => ({ kind: 'skipped', reason });

@@ -15,10 +15,7 @@ describe('runHealthChecks', () => {
   });
 
   it('is unavailable when a check reports not ok, keeping its detail', async () => {
-    const report = await runHealthChecks([
-      passing('postgres'),
-      check('projector-lag', async () => ({ ok: false, detail: { lagSeconds: 45 } })),
-    ]);
+    const report = await runHealthChecks([passing('postgres'), check('projector-lag', async () => ({ ok: false, detail: { lagSeconds: 45 } }))]);
 
     expect(report).toEqual({
       status: 'unavailable',

@@ -35,10 +35,7 @@ export function assertUniqueNames(checks: readonly HealthCheck[]): readonly Heal
 }
 
 /** Runs every check concurrently, each time-boxed; ready only when all are ok. */
-export async function runHealthChecks(
-  checks: readonly HealthCheck[],
-  timeoutMs: number = DEFAULT_HEALTH_CHECK_TIMEOUT_MS,
-): Promise<ReadinessReport> {
+export async function runHealthChecks(checks: readonly HealthCheck[], timeoutMs: number = DEFAULT_HEALTH_CHECK_TIMEOUT_MS): Promise<ReadinessReport> {
   const results = await Promise.all(checks.map((c) => runOne(c, timeoutMs)));
   const report: ReadinessReport = { status: 'ok', checks: {} };
   checks.forEach((c, i) => {

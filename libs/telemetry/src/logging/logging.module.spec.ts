@@ -40,7 +40,11 @@ describe('LoggingModule', () => {
     const requestLogs = await eventually(() => lines.filter((l) => l.msg === 'request completed'));
     expect(res.headers.get('x-request-id')).toBe('req-42');
     expect(requestLogs).toEqual([
-      expect.objectContaining({ service: 'gateway', req: expect.objectContaining({ id: 'req-42', url: '/kits' }), res: expect.objectContaining({ statusCode: 200 }) }),
+      expect.objectContaining({
+        service: 'gateway',
+        req: expect.objectContaining({ id: 'req-42', url: '/kits' }),
+        res: expect.objectContaining({ statusCode: 200 }),
+      }),
     ]);
   });
 });

@@ -59,8 +59,7 @@ export function createMetricFactory(registry: Registry): MetricFactory {
   return {
     counter: (d) => getOrCreate('counter', d, () => new Counter(config(d))),
     gauge: (d) => getOrCreate('gauge', d, () => new Gauge(config(d))),
-    histogram: (d) =>
-      getOrCreate('histogram', d, () => new Histogram(d.buckets ? { ...config(d), buckets: d.buckets } : config(d))),
+    histogram: (d) => getOrCreate('histogram', d, () => new Histogram(d.buckets ? { ...config(d), buckets: d.buckets } : config(d))),
   };
 }
 

@@ -69,4 +69,3 @@ describe('message trace context', () => {
     expect(span!.events.map((e) => e.name)).toEqual(['exception']);
   });
 });
-

@@ -47,11 +47,7 @@ export function extractTraceContext(carrier: Record<string, string> | undefined)
 }
 
 /** Runs `fn` inside a PRODUCER span; trace headers injected within it make consumers its children. */
-export function withProducerSpan<T>(
-  name: string,
-  attributes: MessagingSpanAttributes,
-  fn: (span: Span) => T | Promise<T>,
-): Promise<T> {
+export function withProducerSpan<T>(name: string, attributes: MessagingSpanAttributes, fn: (span: Span) => T | Promise<T>): Promise<T> {
   return runInSpan(name, SpanKind.PRODUCER, { ...attributes, 'messaging.operation.type': 'send' }, context.active(), fn);
 }
 
@@ -62,37 +58,20 @@ export function withConsumerSpan<T>(
   attributes: MessagingSpanAttributes,
   fn: (span: Span) => T | Promise<T>,
 ): Promise<T> {
-  return runInSpan(
-    name,
-    SpanKind.CONSUMER,
-    { ...attributes, 'messaging.operation.type': 'process' },
-    extractTraceContext(carrier),
-    fn,
-  );
+  return runInSpan(name, SpanKind.CONSUMER, { ...attributes, 'messaging.operation.type': 'process' }, extractTraceContext(carrier), fn);
 }
 
-function runInSpan<T>(
-  name: string,
-  kind: SpanKind,
-  attributes: Attributes,
-  parent: Context,
-  fn: (span: Span) => T | Promise<T>,
-): Promise<T> {
+function runInSpan<T>(name: string, kind: SpanKind, attributes: Attributes, parent: Context, fn: (span: Span) => T | Promise<T>): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME);
-  return tracer.startActiveSpan(
-    name,
-    { kind, attributes: { 'messaging.system': 'nats', ...attributes } },
-    parent,
-    async (span) => {
-      try {
-        return await fn(span);
-      } catch (error) {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  );
+  return tracer.startActiveSpan(name, { kind, attributes: { 'messaging.system': 'nats', ...attributes } }, parent, async (span) => {
+    try {
+      return await fn(span);
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
 }

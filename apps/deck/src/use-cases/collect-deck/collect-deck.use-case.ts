@@ -88,9 +88,19 @@ export class CollectDeckUseCase implements OnApplicationBootstrap, OnApplication
         await this.events.append({ streamId: runStreamId(runId), expectedVersion: version, events: [completed] }, metadata, trx);
       });
     } catch (error) {
-      const cause = error instanceof CollectionStopped ? error.stopCause : controller.signal.aborted ? (controller.signal.reason as CollectionStopped)?.stopCause : undefined;
+      const cause =
+        error instanceof CollectionStopped
+          ? error.stopCause
+          : controller.signal.aborted
+            ? (controller.signal.reason as CollectionStopped)?.stopCause
+            : undefined;
       if (cause === 'timeout') {
-        await this.appendOrGiveUp(runId, version, { ...timeOut(job, new Date()), data: { ...timeOut(job, new Date()).data, timeoutMs: run.timeoutMs } }, metadata);
+        await this.appendOrGiveUp(
+          runId,
+          version,
+          { ...timeOut(job, new Date()), data: { ...timeOut(job, new Date()).data, timeoutMs: run.timeoutMs } },
+          metadata,
+        );
       } else if (cause === undefined && !(error instanceof ConflictError)) {
         const reason = error instanceof VistaError || error instanceof Error ? error.message : String(error);
         await this.appendOrGiveUp(runId, version, fail(job, reason, new Date()), metadata);

@@ -50,7 +50,15 @@ export class DeckIngestion {
       factors: parsed.factors,
       responses: parsed.responses,
       store: async (trx, metadata) => {
-        await this.decks.insert(trx, { deckId, name: source.name, datasetType: source.datasetType, format: source.format, groundTruth: source.groundTruth, source: source.source, parsed });
+        await this.decks.insert(trx, {
+          deckId,
+          name: source.name,
+          datasetType: source.datasetType,
+          format: source.format,
+          groundTruth: source.groundTruth,
+          source: source.source,
+          parsed,
+        });
         await this.events.append(
           {
             streamId: `deck-${deckId}`,

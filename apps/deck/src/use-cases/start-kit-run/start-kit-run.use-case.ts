@@ -71,7 +71,10 @@ export class StartKitRunUseCase {
 
   private async assertSourceExists(sourcePath: string): Promise<void> {
     const root = this.config.DECK_SOURCE_DIR;
-    if (!root) throw new ValidationError('this deployment reads no deck files (DECK_SOURCE_DIR is not set); upload the deck instead', [{ path: 'sourcePath', message: 'no deck folder configured' }]);
+    if (!root)
+      throw new ValidationError('this deployment reads no deck files (DECK_SOURCE_DIR is not set); upload the deck instead', [
+        { path: 'sourcePath', message: 'no deck folder configured' },
+      ]);
     const file = resolveInside(root, sourcePath);
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) throw new NotFoundError(`deck file ${sourcePath} does not exist in the deck folder`);
@@ -82,6 +85,7 @@ export class StartKitRunUseCase {
 export function resolveInside(root: string, relative: string): string {
   const base = path.resolve(root);
   const file = path.resolve(base, relative);
-  if (!file.startsWith(base + path.sep)) throw new ValidationError(`sourcePath ${relative} leaves the deck folder`, [{ path: 'sourcePath', message: 'must stay inside the deck folder' }]);
+  if (!file.startsWith(base + path.sep))
+    throw new ValidationError(`sourcePath ${relative} leaves the deck folder`, [{ path: 'sourcePath', message: 'must stay inside the deck folder' }]);
   return file;
 }

@@ -25,7 +25,12 @@ export class StopKitRunUseCase {
       if (!job || isFinished(job.status)) return { runId, cancelledJobIds: [] };
       const event = cancel(job, reason ?? `stopped by ${command.actor}`, new Date());
       try {
-        await this.runs.append(runId, run.version, [{ type: event.type, data: event.data }], commandMetadata(command, { kitId: job.kitId, runId, jobId: job.jobId }));
+        await this.runs.append(
+          runId,
+          run.version,
+          [{ type: event.type, data: event.data }],
+          commandMetadata(command, { kitId: job.kitId, runId, jobId: job.jobId }),
+        );
       } catch (error) {
         // The job moved meanwhile (started or finished): decide again on its new state.
         if (error instanceof ConflictError && attempt < ATTEMPTS) continue;

@@ -6,7 +6,7 @@ import { BUS_NAMES, decodeEvent, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus
 import { type BusNames, ConflictError, type DeliveredEvent, type RebuildReadModelResult } from '@vista/contracts';
 import { DATABASE, migrateSchema } from '@vista/db';
 import { FoldLock } from '../../handlers/fold.lock.js';
-import { readModelMigrations } from '../../migrations/read-model.migrations.js';
+import { readModelMigrations } from '@vista/read-model';
 import { ReadModelRepository, readModelLockKey } from '../../repositories/read-model.repository.js';
 import { EventStreamReader } from './event-stream.reader.js';
 
