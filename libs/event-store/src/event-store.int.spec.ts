@@ -153,6 +153,15 @@ describe('EventStore (real Postgres)', () => {
   });
 
   describe('validation', () => {
+    it('refuses metadata without a valid correlation id, naming it, and writes nothing', async () => {
+      const metadata = { ...metadataFactory(), correlationId: 'not-a-uuid' };
+
+      await expect(h.store.append({ streamId: 'run-meta', expectedVersion: 0, events: doeStartedSeries(1) }, metadata)).rejects.toThrow(
+        /metadata is invalid: correlationId/,
+      );
+      expect(await versionsOf('run-meta')).toEqual([]);
+    });
+
     it('refuses an invalid payload with a ValidationError naming the fields, and writes nothing', async () => {
       const invalid = { type: 'DoeStarted', data: { kitId: 0, jobId: 'not-a-uuid', attempt: 1, startedAt: new Date().toISOString() } } as unknown as NewEvent;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { CompiledQuery, type Kysely, type Transaction, sql } from 'kysely';
 import type pg from 'pg';
-import { ConflictError, type EventMetadata, type EventName, type PayloadOf, ValidationError, findEvent, validateAs } from '@vista/contracts';
+import { ConflictError, type EventMetadata, type EventName, type PayloadOf, ValidationError, findEvent, metadataProblem, validateAs } from '@vista/contracts';
 import { assertIdentifier } from '@vista/db';
 import { type StoredEvent, type StoredEventRow, fromRow } from './stored-event.js';
 
@@ -183,6 +183,8 @@ export class EventStore {
 
   private prepare(events: readonly NewEvent[], metadata: EventMetadata): PreparedRow[] {
     if (events.length === 0) throw new ValidationError('an append needs at least one event');
+    const problem = metadataProblem(metadata);
+    if (problem) throw new ValidationError(`event metadata is invalid: ${problem}`, [{ path: 'metadata', message: problem }]);
     return events.map((event) => {
       const definition = findEvent(event.type);
       if (!definition) throw new ValidationError(`unknown event type ${event.type}`);

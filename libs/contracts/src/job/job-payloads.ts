@@ -6,7 +6,7 @@ export class JobRefV1 {
   @IsInt() @Min(1) @Max(2_147_483_647) kitId!: number;
   @IsUUID() runId!: string;
   @IsUUID() jobId!: string;
-  /** 1 for the first attempt; a retry starts a new job with attempt + 1. */
+  /** 1 for the first attempt; a retry is a new attempt (attempt + 1) of the same job, its history kept. */
   @IsInt() @Min(1) attempt!: number;
 }
 
