@@ -38,7 +38,7 @@ const CSV = 'x1,x2,y\n0,0,1\n1,0,2\n0,1,3\n1,1,4.5\n';
 interface KitStateBody {
   kitId: number;
   overall: { status: string; runId: string; currentTask: string };
-  jobs: { jobType: string; taskName: string; status: string; jobId: string; reason?: string | null }[];
+  jobs: { jobType: string; taskName: string; status: string; jobId: string; reason?: string | null; startedAt: string | null; finishedAt: string | null }[];
   details: { deckCollection: { status: string; deckId: string | null; rowCount: number | null; reason?: string | null }[] };
   freshness: { position: number; projector: { lagEvents: number } };
 }
@@ -105,6 +105,8 @@ describe('a kit run through the gateway, on the real platform processes', () => 
     const state = await stateOf(41, (b) => b.jobs.some((j) => j.taskName === 'deck_collection' && j.status === 'SUCCESS'));
     expect(state.overall.runId).toBe(run.runId);
     expect(state.details.deckCollection[0]).toMatchObject({ status: 'SUCCESS', deckId: deck.deckId, rowCount: 4 });
+    const deckJob = state.jobs.find((j) => j.taskName === 'deck_collection')!;
+    expect(Date.parse(deckJob.startedAt!)).toBeLessThanOrEqual(Date.parse(deckJob.finishedAt!));
     expect(state.freshness.position).toBeGreaterThan(0);
 
     const history = await sql.query('select status, job_id from read.state_history where kit_id = 41 order by position');

@@ -98,7 +98,7 @@ export class KitQueries {
         return {
           kitId,
           overall: toKitSummary(kit),
-          jobs: jobs.map(toJobState),
+          jobs: jobs.map((row) => withJobTimes(toJobState(row), [...deckCollection, ...doe, ...ml, ...optimize])),
           details: {
             deckCollection: deckCollection.map(toDeckCollectionDetail),
             doe: doe.map(camelizeRow),
@@ -147,6 +147,20 @@ export function toKitSummary(row: Selectable<KitsTable>): KitSummary {
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     position: row.position,
+  };
+}
+
+/**
+ * A job's start and end times come from its stage row (kept per job whatever order events arrive
+ * in); the state row only holds the latest transition. ML rows are per step: matched by step name.
+ */
+function withJobTimes(job: JobState, stageRows: readonly Record<string, unknown>[]): JobState {
+  const row = stageRows.find((r) => r.job_id === job.jobId && (r.step_name === undefined || r.step_name === job.taskName));
+  if (!row) return job;
+  return {
+    ...job,
+    startedAt: job.startedAt ?? iso(row.started_at as Date | null),
+    finishedAt: job.finishedAt ?? iso(row.finished_at as Date | null),
   };
 }
 

@@ -12,8 +12,6 @@ export interface MergeRule<R> {
   readonly latest: readonly Column<R>[];
   /** Set once: the first non-null value stays; every event of the row agrees on it. */
   readonly once?: readonly Column<R>[];
-  /** Set once per job: kept while `generation` (the job) stays the same, replaced by a newer job's. */
-  readonly oncePerJob?: { readonly generation: Column<R>; readonly columns: readonly Column<R>[] };
   /** The earliest timestamp seen. */
   readonly earliest?: readonly Column<R>[];
   /** JSON objects merged key by key, the newer version winning a key both have. */
@@ -39,8 +37,10 @@ export const MERGE_RULES: { readonly [T in UpsertTable]: MergeRule<UpsertRows[T]
   },
   kit_state: {
     key: ['kit_id', 'job_type', 'task_name'],
-    latest: ['job_id', 'run_id', 'attempt', 'status', 'current_order', 'created_at', 'reason', 'metadata'],
-    oncePerJob: { generation: 'job_id', columns: ['started_at', 'finished_at'] },
+    // The row is the latest transition, whole: a column kept from another version could belong to
+    // another job when an older job's late event interleaves (last writer by position is the only
+    // merge that gives the same row in any order). A job's start and end times stay in its stage row.
+    latest: ['job_id', 'run_id', 'attempt', 'status', 'current_order', 'created_at', 'started_at', 'finished_at', 'reason', 'metadata'],
   },
   deck_collection: {
     key: ['job_id'],
@@ -82,16 +82,7 @@ export const MERGE_RULES: { readonly [T in UpsertTable]: MergeRule<UpsertRows[T]
 
 /** Every column a rule names, key first; position last. */
 export function columnsOf<R>(rule: MergeRule<R>): string[] {
-  return [
-    ...rule.key,
-    ...rule.latest,
-    ...(rule.once ?? []),
-    ...(rule.oncePerJob?.columns ?? []),
-    ...(rule.earliest ?? []),
-    ...(rule.merged ?? []),
-    ...(rule.summed ?? []),
-    'position',
-  ];
+  return [...rule.key, ...rule.latest, ...(rule.once ?? []), ...(rule.earliest ?? []), ...(rule.merged ?? []), ...(rule.summed ?? []), 'position'];
 }
 
 /** The identity of a row under a rule (its primary key as one string). */
@@ -113,11 +104,6 @@ export function mergeInto<R extends { position: number }>(rule: MergeRule<R>, ex
   const e = existing as Record<string, unknown>;
   const i = incoming as Record<string, unknown>;
   const incomingIsNewer = existing.position < incoming.position;
-  // Read before any column is overwritten: the job may be one of the `latest` columns.
-  const sameJob = rule.oncePerJob ? e[rule.oncePerJob.generation] === i[rule.oncePerJob.generation] : false;
-  if (rule.oncePerJob) {
-    for (const c of rule.oncePerJob.columns) e[c] = sameJob ? (e[c] ?? i[c] ?? null) : incomingIsNewer ? i[c] : e[c];
-  }
   if (incomingIsNewer) for (const c of rule.latest) e[c] = i[c];
   for (const c of rule.once ?? []) e[c] = e[c] ?? i[c] ?? null;
   for (const c of rule.earliest ?? []) e[c] = earliest(e[c] as string | null, i[c] as string | null);

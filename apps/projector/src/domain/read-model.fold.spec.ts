@@ -73,7 +73,8 @@ describe('read model fold', () => {
             status: 'SUCCESS',
             current_order: 1,
             created_at: completed!.envelope.occurredAt,
-            started_at: started!.envelope.occurredAt,
+            // The latest transition, whole: the job's start time is in its stage row (below).
+            started_at: null,
             finished_at: completed!.envelope.occurredAt,
             reason: null,
             metadata: expect.objectContaining({ event: 'DeckCollectionCompleted', rowCount: 12 }),
@@ -163,6 +164,34 @@ describe('read model fold', () => {
     }
   });
 
+  it("gives the same kit_state in any order when an older job's late event lands between a newer job's events", () => {
+    const f = new EventFactory();
+    const older = job();
+    const newer = job();
+    // The older job's cancellation was published late: its position falls inside the newer job's life.
+    const events = delivered([
+      f.lifecycle('DeckCollectionRequested', older),
+      f.lifecycle('DeckCollectionStarted', older),
+      f.lifecycle('DeckCollectionRequested', newer),
+      f.lifecycle('DeckCollectionStarted', newer),
+      f.lifecycle('DeckCollectionCancelled', older),
+      f.lifecycle('DeckCollectionCompleted', newer),
+    ]);
+    const inOrder = given(events)
+      .when()
+      .then((s) => {
+        expect(s.kit_state).toEqual([expect.objectContaining({ job_id: newer.jobId, status: 'SUCCESS', position: 6 })]);
+      });
+
+    for (let seed = 1; seed <= 20; seed++) {
+      expect(
+        given(...shuffledBatches(events, seed))
+          .when()
+          .then(),
+      ).toEqual(inOrder);
+    }
+  });
+
   it('ends the run FAILED with the reason when a stage fails', () => {
     const f = new EventFactory();
     given(delivered(f.kitRun({ kitId: 7, stopAt: { task: 'scaling', ending: 'FAILED' } })))
@@ -204,7 +233,7 @@ describe('read model fold', () => {
       });
   });
 
-  it("keeps a job's start time but drops a previous job's when a retry begins", () => {
+  it("drops a previous job's times when a retry begins", () => {
     const f = new EventFactory();
     const first = job();
     const retry = job({ runId: first.runId, attempt: 2 });

@@ -73,7 +73,8 @@ describe('projector consumer', () => {
         status: 'SUCCESS',
         current_order: 1,
         created_at: completed!.envelope.occurredAt,
-        started_at: started!.envelope.occurredAt,
+        // The latest transition, whole: the job's start time is in its stage row.
+        started_at: null,
         finished_at: completed!.envelope.occurredAt,
         reason: null,
         metadata: { event: 'DeckCollectionCompleted', ...metadataOf(completed) },

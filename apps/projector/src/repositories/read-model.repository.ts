@@ -301,13 +301,6 @@ function upsertStatement<T extends UpsertTable>(schema: string, table: T): (rows
     sets.push(sql`${id(c)} = coalesce(${t(c)}, ${x(c)})`);
     changes.push(sql`(${t(c)} is null and ${x(c)} is not null)`);
   }
-  if (rule.oncePerJob) {
-    const g = rule.oncePerJob.generation;
-    for (const c of rule.oncePerJob.columns) {
-      sets.push(sql`${id(c)} = case when ${t(g)} = ${x(g)} then coalesce(${t(c)}, ${x(c)}) when ${newer} then ${x(c)} else ${t(c)} end`);
-      changes.push(sql`(${t(g)} = ${x(g)} and ${t(c)} is null and ${x(c)} is not null)`);
-    }
-  }
   for (const c of rule.earliest ?? []) {
     sets.push(sql`${id(c)} = least(${t(c)}, ${x(c)})`);
     changes.push(sql`${x(c)} < ${t(c)}`);
