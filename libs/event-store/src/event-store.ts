@@ -169,10 +169,8 @@ export class EventStore {
   }
 
   /** Current version of a stream (0 when it does not exist). */
-  async streamVersion(streamId: string): Promise<number> {
-    const { rows } = await sql<{ v: number | null }>`
-      select max(stream_version) as v from ${sql.id(this.schema, 'events')} where stream_id = ${streamId}`.execute(this.db);
-    return rows[0]?.v ?? 0;
+  streamVersion(streamId: string): Promise<number> {
+    return this.streamVersionIn(this.db, streamId);
   }
 
   /** Called after each committed append in this process (the relay uses it to wake up early). */

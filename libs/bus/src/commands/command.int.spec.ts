@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Controller, type DynamicModule, Inject, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { ConflictError, StartKitRun, type StartKitRunResult, type StartKitRunV1, StopKitRun, VistaError } from '@vista/contracts';
 import { testServers, uniqueNamespace } from '@vista/testing';
@@ -14,6 +12,7 @@ import type { CommandMessage } from './command-message.js';
 import { CommandClient } from './command.client.js';
 import { NamespacedNatsServer } from './namespaced-nats.server.js';
 import { CommandInput, OnCommand } from './on-command.decorator.js';
+import { useTestTracing } from '../testing/test-tracing.js';
 
 // Real NATS on a shared 2-core machine: a bound on waiting, not a performance claim.
 jest.setTimeout(30_000);
@@ -56,17 +55,7 @@ describe('commands over NATS request/reply (real NATS, Nest microservice)', () =
   let client: CommandClient;
   let replicas: { app: INestMicroservice; replica: Replica }[];
 
-  beforeAll(() => {
-    trace.setGlobalTracerProvider(provider);
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  });
-  afterAll(async () => {
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-  });
+  useTestTracing(provider);
 
   beforeEach(async () => {
     namespace = uniqueNamespace();

@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { DeliveredEvent } from '@vista/contracts';
 import { type TestBus, createTestBus, waitFor } from '@vista/testing';
@@ -12,6 +10,7 @@ import { EventConsumer, HEADER_CONSUMER, HEADER_DEAD_LETTER_REASON, HEADER_ORIGI
 import { EventPublisher } from './event-publisher.js';
 import { type HandlerResult, deadLetter, done, retry, skipped } from './handler-result.js';
 import { ensureDurableConsumer } from './stream-provisioner.js';
+import { useTestTracing } from '../testing/test-tracing.js';
 
 // Real NATS on a shared 2-core machine: a bound on waiting, not a performance claim.
 jest.setTimeout(30_000);
@@ -241,17 +240,7 @@ describe('EventConsumer trace context (real NATS JetStream, OpenTelemetry SDK)',
   let bus: TestBus;
   let consumer: EventConsumer | undefined;
 
-  beforeAll(() => {
-    trace.setGlobalTracerProvider(provider);
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  });
-  afterAll(async () => {
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-  });
+  useTestTracing(provider);
   beforeEach(async () => {
     bus = await createTestBus();
     await ensureDurableConsumer(bus.jsm, { stream: bus.names.eventsStream, durable: DURABLE, filterSubjects: [bus.names.allEvents], maxDeliver: MAX_DELIVER });

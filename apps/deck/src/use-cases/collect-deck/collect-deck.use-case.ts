@@ -95,12 +95,8 @@ export class CollectDeckUseCase implements OnApplicationBootstrap, OnApplication
             ? (controller.signal.reason as CollectionStopped)?.stopCause
             : undefined;
       if (cause === 'timeout') {
-        await this.appendOrGiveUp(
-          runId,
-          version,
-          { ...timeOut(job, new Date()), data: { ...timeOut(job, new Date()).data, timeoutMs: run.timeoutMs } },
-          metadata,
-        );
+        const timedOut = timeOut(job, new Date());
+        await this.appendOrGiveUp(runId, version, { ...timedOut, data: { ...timedOut.data, timeoutMs: run.timeoutMs } }, metadata);
       } else if (cause === undefined && !(error instanceof ConflictError)) {
         const reason = error instanceof VistaError || error instanceof Error ? error.message : String(error);
         await this.appendOrGiveUp(runId, version, fail(job, reason, new Date()), metadata);
