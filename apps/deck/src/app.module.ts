@@ -13,6 +13,7 @@ import { CollectDeckUseCase } from './use-cases/collect-deck/collect-deck.use-ca
 import { DeckIngestion } from './use-cases/ingest-deck/deck-ingestion.js';
 import { IngestDeckUseCase } from './use-cases/ingest-deck/ingest-deck.use-case.js';
 import { StartKitRunUseCase } from './use-cases/start-kit-run/start-kit-run.use-case.js';
+import { RetryKitRunUseCase } from './use-cases/retry-kit-run/retry-kit-run.use-case.js';
 import { StopKitRunUseCase } from './use-cases/stop-kit-run/stop-kit-run.use-case.js';
 import { UploadStore } from './uploads/upload-store.js';
 
@@ -42,6 +43,7 @@ export class DeckModule {
         IngestDeckUseCase,
         StartKitRunUseCase,
         StopKitRunUseCase,
+        RetryKitRunUseCase,
         CollectDeckUseCase,
       ],
     };

@@ -2,14 +2,13 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type BusNames, busNames } from '@vista/contracts';
+import { ArtifactsBucket } from './jetstream/artifacts-bucket.js';
+import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION } from './bus.tokens.js';
 import { EventPublisher } from './jetstream/event-publisher.js';
 import { connectNats } from './jetstream/nats-connection.js';
 import { provisionStreams } from './jetstream/stream-provisioner.js';
 
-export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
-export const JETSTREAM = Symbol('JETSTREAM');
-export const JETSTREAM_MANAGER = Symbol('JETSTREAM_MANAGER');
-export const BUS_NAMES = Symbol('BUS_NAMES');
+export { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION };
 
 export interface BusModuleOptions {
   readonly url: string;
@@ -53,8 +52,9 @@ export class BusModule {
         { provide: JETSTREAM, inject: [NATS_CONNECTION, JETSTREAM_MANAGER], useFactory: (nc: NatsConnection) => jetstream(nc) },
         { provide: EventPublisher, inject: [JETSTREAM, BUS_NAMES], useFactory: (js: JetStreamClient, names: BusNames) => new EventPublisher(js, names) },
         BusLifecycle,
+        ArtifactsBucket,
       ],
-      exports: [BUS_NAMES, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, EventPublisher],
+      exports: [BUS_NAMES, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, EventPublisher, ArtifactsBucket],
     };
   }
 }

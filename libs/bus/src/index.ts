@@ -11,3 +11,4 @@ export * from './jetstream/nats-connection.js';
 export * from './jetstream/stream-provisioner.js';
 export * from './bus.module.js';
 export * from './jetstream/uploads-bucket.js';
+export * from './jetstream/artifacts-bucket.js';

@@ -4,6 +4,8 @@ export interface BusNames {
   readonly eventsStream: string;
   readonly deadLetterStream: string;
   readonly uploadsBucket: string;
+  /** Decks, DOE datasets and model artifacts handed from one stage to the next. */
+  readonly artifactsBucket: string;
   /** `<ns>.evt.>` — every event. */
   readonly allEvents: string;
   /** `<ns>.dlq.>` — every dead letter. */
@@ -26,6 +28,7 @@ export function busNames(namespace: string): BusNames {
     eventsStream: `${upper}_EVENTS`,
     deadLetterStream: `${upper}_DLQ`,
     uploadsBucket: `${namespace}_uploads`,
+    artifactsBucket: `${namespace}_artifacts`,
     allEvents: `${namespace}.evt.>`,
     allDeadLetters: `${namespace}.dlq.>`,
     eventSubject: (context, key, type) => `${namespace}.evt.${context}.${subjectToken(String(key))}.${type}`,

@@ -13,7 +13,10 @@ import { DoeFailed } from './doe/doe-failed.event.js';
 import { DoeRequested } from './doe/doe-requested.event.js';
 import { DoeStarted } from './doe/doe-started.event.js';
 import { DoeTimedOut } from './doe/doe-timed-out.event.js';
+import { JobLogged } from './job/job-logged.event.js';
+import { KitRunRetried } from './kit-run/kit-run-retried.event.js';
 import { KitRunStarted } from './kit-run/kit-run-started.event.js';
+import { KitRunStopped } from './kit-run/kit-run-stopped.event.js';
 import { MlPreprocessCompleted } from './ml/ml-preprocess-completed.event.js';
 import { MlScalingCompleted } from './ml/ml-scaling-completed.event.js';
 import { MlStepCancelled } from './ml/ml-step-cancelled.event.js';
@@ -34,6 +37,9 @@ import { OptimizeTimedOut } from './optimize/optimize-timed-out.event.js';
 /** Every event of the kit pipeline, by name: the one place to look an event up. */
 export const catalogue = {
   KitRunStarted,
+  KitRunStopped,
+  KitRunRetried,
+  JobLogged,
   DeckIngested,
   DeckCollectionRequested,
   DeckCollectionStarted,

@@ -189,6 +189,7 @@ describe('EventStore (real Postgres)', () => {
           pointCount: 10,
           datasetId: randomUUID(),
           dataInfo: { points: 'x'.repeat(MAX_EVENT_BYTES) },
+          chain: { deckId: randomUUID(), factors: ['x1'], responses: ['y'], params: {} },
         },
       };
 

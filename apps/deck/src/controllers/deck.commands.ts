@@ -3,6 +3,9 @@ import {
   IngestDeck,
   type IngestDeckResult,
   type IngestDeckV1,
+  RetryKitRun,
+  type RetryKitRunResult,
+  type RetryKitRunV1,
   StartKitRun,
   type StartKitRunResult,
   type StartKitRunV1,
@@ -12,6 +15,7 @@ import {
 } from '@vista/contracts';
 import { type CommandMessage, CommandInput, OnCommand } from '@vista/bus';
 import { IngestDeckUseCase } from '../use-cases/ingest-deck/ingest-deck.use-case.js';
+import { RetryKitRunUseCase } from '../use-cases/retry-kit-run/retry-kit-run.use-case.js';
 import { StartKitRunUseCase } from '../use-cases/start-kit-run/start-kit-run.use-case.js';
 import { StopKitRunUseCase } from '../use-cases/stop-kit-run/stop-kit-run.use-case.js';
 
@@ -22,6 +26,7 @@ export class DeckCommands {
     private readonly ingestDeck: IngestDeckUseCase,
     private readonly startKitRun: StartKitRunUseCase,
     private readonly stopKitRun: StopKitRunUseCase,
+    private readonly retryKitRun: RetryKitRunUseCase,
   ) {}
 
   @OnCommand(IngestDeck)
@@ -32,6 +37,11 @@ export class DeckCommands {
   @OnCommand(StartKitRun)
   onStartKitRun(@CommandInput(StartKitRun) command: CommandMessage<StartKitRunV1>): Promise<StartKitRunResult> {
     return this.startKitRun.execute(command);
+  }
+
+  @OnCommand(RetryKitRun)
+  onRetryKitRun(@CommandInput(RetryKitRun) command: CommandMessage<RetryKitRunV1>): Promise<RetryKitRunResult> {
+    return this.retryKitRun.execute(command);
   }
 
   @OnCommand(StopKitRun)

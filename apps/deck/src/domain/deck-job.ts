@@ -46,7 +46,7 @@ export interface DeckCollectionStarted {
 
 export interface DeckCollectionCompleted {
   type: 'DeckCollectionCompleted';
-  data: DeckJobRef & { completedAt: string; deckId: string; rowCount: number; factors: string[]; responses: string[] };
+  data: DeckJobRef & { completedAt: string; deckId: string; rowCount: number; factors: string[]; responses: string[]; params?: Record<string, unknown> };
 }
 
 export interface DeckCollectionFailed {

@@ -40,6 +40,14 @@ export class DeckRepository {
         ${JSON.stringify(deck.parsed.statistics)}::jsonb, ${deck.groundTruth ?? null}, ${deck.source}, ${deck.parsed.rowsJson}::jsonb)`.execute(trx);
   }
 
+  /** A stored deck as a `TableArtifact` (JSON text built by Postgres), or undefined. */
+  async artifactJson(deckId: string): Promise<string | undefined> {
+    const { rows } = await sql<{ artifact: string }>`
+      select json_build_object('columns', columns, 'factors', factors, 'responses', responses, 'rows', rows)::text as artifact
+      from ${sql.id(DECK_SCHEMA, 'decks')} where deck_id = ${deckId}`.execute(this.db);
+    return rows[0]?.artifact;
+  }
+
   async find(deckId: string): Promise<DeckRecord | undefined> {
     const { rows } = await sql<{
       deck_id: string;

@@ -1,4 +1,4 @@
-import { IsArray, IsInt, IsISO8601, IsString, IsUUID, Min } from 'class-validator';
+import { IsArray, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Min } from 'class-validator';
 import { defineEvent } from '../define-event.js';
 import { JobRefV1 } from '../job/job-payloads.js';
 
@@ -10,6 +10,8 @@ export class DeckCollectionCompletedV1 extends JobRefV1 {
   @IsInt() @Min(1) rowCount!: number;
   @IsArray() @IsString({ each: true }) factors!: string[];
   @IsArray() @IsString({ each: true }) responses!: string[];
+  /** The run's parameters, handed on to the next stages. */
+  @IsOptional() @IsObject() params?: Record<string, unknown>;
 }
 
 export const DeckCollectionCompleted = defineEvent({

@@ -1,4 +1,6 @@
-import { IsInt, IsISO8601, IsObject, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsObject, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ChainContextV1 } from '../job/chain-context.js';
 import { defineEvent } from '../define-event.js';
 import { JobRefV1 } from '../job/job-payloads.js';
 
@@ -11,6 +13,8 @@ export class DoeCompletedV1 extends JobRefV1 {
   @IsUUID() datasetId!: string;
   /** Description of the generated data (`doe_step.data_info`). */
   @IsObject() dataInfo!: Record<string, unknown>;
+  /** Run parameters and lineage for the ML stage. */
+  @ValidateNested() @Type(() => ChainContextV1) chain!: ChainContextV1;
 }
 
 export const DoeCompleted = defineEvent({

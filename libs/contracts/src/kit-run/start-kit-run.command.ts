@@ -1,4 +1,6 @@
-import { IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { KitRunParamsV1 } from '../run-params/kit-run-params.js';
 import { defineCommand } from '../define-command.js';
 
 /** Starts a kit run: its deck-collection job reads an uploaded deck or a file from the deck folder. */
@@ -12,8 +14,8 @@ export class StartKitRunV1 {
   @MaxLength(500)
   @Matches(/^(?!\/)(?!.*\.\.)[\w./-]+\.(csv|json)$/, { message: 'sourcePath must be a relative .csv or .json path without ".."' })
   sourcePath?: string;
-  /** Parameters for later stages; kept with the run. */
-  @IsOptional() @IsObject() params?: Record<string, unknown>;
+  /** Parameters of the stages; checked before anything starts, kept with the run. */
+  @IsOptional() @ValidateNested() @Type(() => KitRunParamsV1) params?: KitRunParamsV1;
 }
 
 export interface StartKitRunResult {

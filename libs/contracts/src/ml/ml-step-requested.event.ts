@@ -1,4 +1,6 @@
-import { IsInt, IsISO8601, IsUUID, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, IsUUID, Min, ValidateNested } from 'class-validator';
+import { ChainContextV1 } from '../job/chain-context.js';
 import { defineEvent } from '../define-event.js';
 import { MlStepRefV1 } from '../job/job-payloads.js';
 
@@ -9,6 +11,8 @@ export class MlStepRequestedV1 extends MlStepRefV1 {
   /** The DOE dataset the ML job works on. */
   @IsUUID() datasetId!: string;
   @IsInt() @Min(1) stepOrder!: number;
+  /** On the first step's request: the run parameters and lineage the job works from. */
+  @IsOptional() @ValidateNested() @Type(() => ChainContextV1) chain?: ChainContextV1;
 }
 
 export const MlStepRequested = defineEvent({

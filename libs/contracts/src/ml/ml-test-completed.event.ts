@@ -1,4 +1,6 @@
-import { IsISO8601, IsNumber, IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ChainContextV1 } from '../job/chain-context.js';
 import { defineEvent } from '../define-event.js';
 import { JobRefV1 } from '../job/job-payloads.js';
 
@@ -9,6 +11,12 @@ export class MlTestCompletedV1 extends JobRefV1 {
   @IsNumber() rmse!: number;
   @IsNumber() mae!: number;
   @IsNumber() r2!: number;
+  @IsString() @MaxLength(50) algorithm!: string;
+  @IsInt() @Min(1) testRows!: number;
+  /** `holdout` or `kfold`, with per-fold metrics for k-fold. */
+  @IsOptional() @IsObject() validation?: Record<string, unknown>;
+  /** Run parameters and lineage for the optimiser. */
+  @ValidateNested() @Type(() => ChainContextV1) chain!: ChainContextV1;
 }
 
 export const MlTestCompleted = defineEvent({

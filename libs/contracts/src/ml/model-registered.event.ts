@@ -1,4 +1,4 @@
-import { IsInt, IsNumber, IsObject, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { IsArray, IsInt, IsISO8601, IsNumber, IsObject, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { defineEvent } from '../define-event.js';
 
 /** A trained model entered the registry with its metrics and lineage (deck → design → model). */
@@ -12,6 +12,16 @@ export class ModelRegisteredV1 {
   @IsUUID() datasetId!: string;
   @IsObject() metrics!: Record<string, number>;
   @IsNumber() r2!: number;
+  @IsObject() hyperparameters!: Record<string, unknown>;
+  /** Preprocessing, scaling and validation settings the model was built with. */
+  @IsObject() params!: Record<string, unknown>;
+  @IsArray() @IsString({ each: true }) factors!: string[];
+  @IsString() @MaxLength(200) response!: string;
+  /** Where the model came from: deck → design → model. */
+  @IsObject() lineage!: Record<string, unknown>;
+  /** SHA-256 of the stored artifact. */
+  @IsString() @MaxLength(100) artifactDigest!: string;
+  @IsISO8601() registeredAt!: string;
 }
 
 export const ModelRegistered = defineEvent({ type: 'ModelRegistered', version: 1, context: 'ml', payload: ModelRegisteredV1 });

@@ -1,4 +1,4 @@
-import { IsInt, IsISO8601, IsObject, IsUUID, Min } from 'class-validator';
+import { IsArray, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsUUID, Min } from 'class-validator';
 import { defineEvent } from '../define-event.js';
 import { JobRefV1 } from '../job/job-payloads.js';
 
@@ -11,6 +11,15 @@ export class OptimizeCompletedV1 extends JobRefV1 {
   /** The model's prediction at the best settings. */
   @IsObject() predicted!: Record<string, number>;
   @IsInt() @Min(1) evaluations!: number;
+  /** The goal searched for (`minimize`, `maximize`, or `target` with its value). */
+  @IsObject() goal!: Record<string, unknown>;
+  /** The objective at the best settings (the prediction, or its distance to the target). */
+  @IsNumber() objective!: number;
+  @IsInt() @Min(1) starts!: number;
+  /** Each improvement of the best objective, in evaluation order (bounded). */
+  @IsArray() trace!: Record<string, unknown>[];
+  /** Present when hyperparameters were tuned: the best found, its cross-validated score and the candidates tried. */
+  @IsOptional() @IsObject() tuning?: Record<string, unknown>;
 }
 
 export const OptimizeCompleted = defineEvent({

@@ -1,4 +1,6 @@
-import { IsObject, IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsObject, IsUUID, ValidateNested } from 'class-validator';
+import { ChainContextV1 } from '../job/chain-context.js';
 import { defineEvent } from '../define-event.js';
 import { JobRequestedV1 } from '../job/job-payloads.js';
 
@@ -7,6 +9,7 @@ export class OptimizeRequestedV1 extends JobRequestedV1 {
   @IsUUID() modelId!: string;
   /** Goal (minimise, maximise, target) and search settings. */
   @IsObject() goal!: Record<string, unknown>;
+  @ValidateNested() @Type(() => ChainContextV1) chain!: ChainContextV1;
 }
 
 export const OptimizeRequested = defineEvent({

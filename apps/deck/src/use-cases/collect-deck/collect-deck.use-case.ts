@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConflictError, DATASET_TYPES, type DatasetType, type EventMetadata, type KitRunStartedV1, VistaError } from '@vista/contracts';
+import { ArtifactsBucket, artifactName } from '@vista/bus';
 import { EventStore } from '@vista/event-store';
 import { injectTraceContext } from '@vista/telemetry/tracing';
 import { DECK_CONFIG, type DeckConfig } from '../../config/deck.config.js';
@@ -36,6 +37,7 @@ export class CollectDeckUseCase implements OnApplicationBootstrap, OnApplication
     private readonly decks: DeckRepository,
     private readonly ingestion: DeckIngestion,
     private readonly events: EventStore,
+    private readonly artifacts: ArtifactsBucket,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -82,7 +84,12 @@ export class CollectDeckUseCase implements OnApplicationBootstrap, OnApplication
     const timer = setTimeout(() => controller.abort(new CollectionStopped('timeout')), Math.max(0, deadline - Date.now()));
     try {
       const { result, prepared } = await this.collect(run, controller.signal);
+      // The next stage reads the rows from the artifacts bucket: put them there before the event that names them.
+      const artifact = prepared?.artifactJson ?? (await this.decks.artifactJson(result.deckId));
+      if (!artifact) throw new VistaError('not-found', `deck ${result.deckId} no longer exists`);
+      await this.artifacts.put(artifactName.deck(result.deckId), artifact);
       const completed = complete(job, result, new Date());
+      completed.data.params = { ...run.run.params };
       await this.events.inTransaction(async (trx) => {
         await prepared?.store(trx, metadata);
         await this.events.append({ streamId: runStreamId(runId), expectedVersion: version, events: [completed] }, metadata, trx);

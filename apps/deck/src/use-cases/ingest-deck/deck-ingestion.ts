@@ -23,6 +23,8 @@ export interface PreparedDeck {
   readonly rowCount: number;
   readonly factors: string[];
   readonly responses: string[];
+  /** The deck as a `TableArtifact` (JSON), for the next stages. */
+  readonly artifactJson: string;
   /** Stores the deck and appends DeckIngested inside the caller's transaction. */
   store(trx: Transaction<any>, metadata: EventMetadata): Promise<void>;
 }
@@ -49,6 +51,8 @@ export class DeckIngestion {
       rowCount: parsed.rowCount,
       factors: parsed.factors,
       responses: parsed.responses,
+      // The rows were serialised in the worker; splicing them in avoids parsing them again here.
+      artifactJson: `{"columns":${JSON.stringify(parsed.columns)},"factors":${JSON.stringify(parsed.factors)},"responses":${JSON.stringify(parsed.responses)},"rows":${parsed.rowsJson}}`,
       store: async (trx, metadata) => {
         await this.decks.insert(trx, {
           deckId,

@@ -6,7 +6,7 @@ import { NotFoundError, type StartKitRunResult, type StartKitRunV1, ValidationEr
 import type { CommandMessage } from '@vista/bus';
 import { DECK_CONFIG, type DeckConfig } from '../../config/deck.config.js';
 import { request } from '../../domain/deck-job.js';
-import { DeckRepository } from '../../repositories/deck.repository.js';
+import { type DeckRecord, DeckRepository } from '../../repositories/deck.repository.js';
 import { DeckRunRepository } from '../../repositories/deck-run.repository.js';
 import { CollectDeckUseCase } from '../collect-deck/collect-deck.use-case.js';
 import { commandMetadata } from '../command-metadata.js';
@@ -29,8 +29,10 @@ export class StartKitRunUseCase {
     if (payload.deckId !== undefined && payload.sourcePath !== undefined) {
       throw new ValidationError('give either deckId or sourcePath, not both', [{ path: 'deckId', message: 'exclusive with sourcePath' }]);
     }
-    if (payload.deckId !== undefined && !(await this.decks.find(payload.deckId))) {
-      throw new NotFoundError(`deck ${payload.deckId} does not exist`);
+    if (payload.deckId !== undefined) {
+      const deck = await this.decks.find(payload.deckId);
+      if (!deck) throw new NotFoundError(`deck ${payload.deckId} does not exist`);
+      assertParamsFitDeck(payload.params, deck);
     }
     if (payload.sourcePath !== undefined) await this.assertSourceExists(payload.sourcePath);
 
@@ -50,7 +52,7 @@ export class StartKitRunUseCase {
             startedAt: now.toISOString(),
             ...(payload.deckId ? { deckId: payload.deckId } : {}),
             ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}),
-            params: payload.params ?? {},
+            params: { ...payload.params },
           },
         },
         {
@@ -88,4 +90,20 @@ export function resolveInside(root: string, relative: string): string {
   if (!file.startsWith(base + path.sep))
     throw new ValidationError(`sourcePath ${relative} leaves the deck folder`, [{ path: 'sourcePath', message: 'must stay inside the deck folder' }]);
   return file;
+}
+
+/** Parameters that name columns must name the deck's own (checked here when the deck is already known). */
+function assertParamsFitDeck(params: StartKitRunV1['params'], deck: DeckRecord): void {
+  const issues: { path: string; message: string }[] = [];
+  if (params?.response !== undefined && !deck.responses.includes(params.response)) {
+    issues.push({ path: 'params.response', message: `the deck has no response "${params.response}" (it has ${deck.responses.join(', ')})` });
+  }
+  for (const [path, bounds] of [
+    ['params.doe.bounds', params?.doe?.bounds],
+    ['params.optimize.bounds', params?.optimize?.bounds],
+  ] as const) {
+    const unknown = Object.keys(bounds ?? {}).filter((factor) => !deck.factors.includes(factor));
+    if (unknown.length > 0) issues.push({ path, message: `the deck has no factor ${unknown.join(', ')} (it has ${deck.factors.join(', ')})` });
+  }
+  if (issues.length > 0) throw new ValidationError(`the run's parameters do not fit deck ${deck.deckId}: ${issues.map((i) => i.message).join('; ')}`, issues);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, type StopKitRunResult, type StopKitRunV1 } from '@vista/contracts';
 import type { CommandMessage } from '@vista/bus';
+import type { NewEvent } from '@vista/event-store';
 import { cancel, isFinished } from '../../domain/deck-job.js';
 import { DeckRunRepository } from '../../repositories/deck-run.repository.js';
 import { CollectDeckUseCase } from '../collect-deck/collect-deck.use-case.js';
@@ -8,7 +9,10 @@ import { commandMetadata } from '../command-metadata.js';
 
 const ATTEMPTS = 3;
 
-/** StopKitRun: the run's pending or running deck job ends CANCELLED; a finished one is left as it is. */
+/**
+ * StopKitRun: records KitRunStopped (each stage service cancels its own pending or running job when it
+ * sees it) and, in the same append, cancels the run's deck job if it is still pending or running.
+ */
 @Injectable()
 export class StopKitRunUseCase {
   constructor(
@@ -17,27 +21,29 @@ export class StopKitRunUseCase {
   ) {}
 
   async execute(command: CommandMessage<StopKitRunV1>): Promise<StopKitRunResult> {
-    const { runId, reason } = command.payload;
+    const { runId } = command.payload;
+    const reason = command.payload.reason?.trim() || `stopped by ${command.actor}`;
     for (let attempt = 1; ; attempt++) {
       const run = await this.runs.load(runId);
       if (!run) throw new NotFoundError(`run ${runId} does not exist`);
       const job = run.job;
-      if (!job || isFinished(job.status)) return { runId, cancelledJobIds: [] };
-      const event = cancel(job, reason ?? `stopped by ${command.actor}`, new Date());
+      const now = new Date();
+      // The stop is the run's: every stage service sees KitRunStopped and cancels its own job.
+      const events: NewEvent[] = [{ type: 'KitRunStopped', data: { kitId: run.run.kitId, runId, stoppedAt: now.toISOString(), reason } }];
+      const cancelsDeckJob = job !== undefined && !isFinished(job.status);
+      if (cancelsDeckJob) {
+        const cancelled = cancel(job, reason, now);
+        events.push({ type: cancelled.type, data: cancelled.data });
+      }
       try {
-        await this.runs.append(
-          runId,
-          run.version,
-          [{ type: event.type, data: event.data }],
-          commandMetadata(command, { kitId: job.kitId, runId, jobId: job.jobId }),
-        );
+        await this.runs.append(runId, run.version, events, commandMetadata(command, { kitId: run.run.kitId, runId, ...(job ? { jobId: job.jobId } : {}) }));
       } catch (error) {
         // The job moved meanwhile (started or finished): decide again on its new state.
         if (error instanceof ConflictError && attempt < ATTEMPTS) continue;
         throw error;
       }
-      this.collect.abort(runId, 'cancelled');
-      return { runId, cancelledJobIds: [job.jobId] };
+      if (cancelsDeckJob) this.collect.abort(runId, 'cancelled');
+      return { runId, cancelledJobIds: cancelsDeckJob ? [job.jobId] : [] };
     }
   }
 }

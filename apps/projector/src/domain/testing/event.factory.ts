@@ -84,7 +84,7 @@ export class EventFactory {
   }
 
   modelRegistered(job: JobContext, modelId: string = randomUUID()): AnyEnvelope {
-    this.tick();
+    const at = this.tick();
     return this.envelope(
       'ModelRegistered',
       {
@@ -97,6 +97,13 @@ export class EventFactory {
         datasetId: job.jobId,
         metrics: { rmse: 0.5 },
         r2: 0.91,
+        hyperparameters: { alpha: 0.001 },
+        params: { scaling: 'standard' },
+        factors: ['x1', 'x2'],
+        response: 'y',
+        lineage: { deckId: job.jobId, datasetId: job.jobId, designType: 'latin-hypercube' },
+        artifactDigest: 'sha256:0',
+        registeredAt: at,
       },
       job.runId,
     );

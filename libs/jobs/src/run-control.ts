@@ -1,0 +1,47 @@
+import { type Kysely, sql } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+export type RunControlAction = 'stop' | 'retry';
+
+/**
+ * `run_control`: the latest stop or retry a stage service has seen for each run, by bus position.
+ * A trigger that arrives after the run was stopped (it raced the stop across two services' relays)
+ * is recorded CANCELLED at once instead of starting work.
+ */
+export const runControlMigration = (schema: string): Migration => ({
+  async up(db: Kysely<any>) {
+    await sql`
+      create table ${sql.id(schema)}.run_control (
+        run_id uuid primary key,
+        action text not null check (action in ('stop', 'retry')),
+        position bigint not null,
+        updated_at timestamptz not null default now()
+      )`.execute(db);
+  },
+  async down(db: Kysely<any>) {
+    await sql`drop table ${sql.id(schema)}.run_control`.execute(db);
+  },
+});
+
+/** Reads and records run controls in one stage service's schema. */
+export class RunControlTable {
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly schema: string,
+  ) {}
+
+  /** The latest control recorded for the run. */
+  async latest(runId: string): Promise<{ action: RunControlAction; position: number } | undefined> {
+    const { rows } = await sql<{ action: RunControlAction; position: string }>`
+      select action, position from ${sql.id(this.schema, 'run_control')} where run_id = ${runId}`.execute(this.db);
+    return rows[0] && { action: rows[0].action, position: Number(rows[0].position) };
+  }
+
+  /** Records a control unless a later one (higher position) is already recorded. */
+  async record(runId: string, action: RunControlAction, position: number): Promise<void> {
+    await sql`
+      insert into ${sql.id(this.schema, 'run_control')} as c (run_id, action, position) values (${runId}, ${action}, ${position})
+      on conflict (run_id) do update set action = excluded.action, position = excluded.position, updated_at = now()
+      where c.position < excluded.position`.execute(this.db);
+  }
+}
