@@ -6,7 +6,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export type ServiceName = 'deck' | 'projector' | 'gateway';
+export type ServiceName = 'deck' | 'doe' | 'ml' | 'optimize' | 'projector' | 'gateway';
 
 export interface PostgresTarget {
   /** DATABASE_URL as given, handed unchanged to the services. */
@@ -48,6 +48,9 @@ export const DEFAULTS = {
   GATEWAY_HTTP_PORT: '3000',
   DECK_HTTP_PORT: '3101',
   PROJECTOR_HTTP_PORT: '3102',
+  DOE_HTTP_PORT: '3103',
+  ML_HTTP_PORT: '3104',
+  OPTIMIZE_HTTP_PORT: '3105',
 } as const;
 
 /** Each service's HTTP port comes from its own variable: HTTP_PORT is set per child process. */
@@ -55,12 +58,16 @@ const PORT_VARIABLES: Readonly<Record<ServiceName, keyof typeof DEFAULTS>> = {
   gateway: 'GATEWAY_HTTP_PORT',
   deck: 'DECK_HTTP_PORT',
   projector: 'PROJECTOR_HTTP_PORT',
+  doe: 'DOE_HTTP_PORT',
+  ml: 'ML_HTTP_PORT',
+  optimize: 'OPTIMIZE_HTTP_PORT',
 };
 
 export const USAGE = `Usage: node dist/tools/start/start.js [--infra-only]
 
 Starts the Vista platform on this machine: NATS (JetStream) and Postgres at their
-configured URLs, started here when nothing answers there, then deck, projector and gateway.
+configured URLs, started here when nothing answers there, then deck, doe, ml, optimize, projector and
+gateway.
 
   --infra-only   only check or start NATS and Postgres, then wait for Ctrl-C
   -h, --help     show this text
@@ -73,8 +80,11 @@ Environment (defaults in brackets):
   GATEWAY_HTTP_PORT    [${DEFAULTS.GATEWAY_HTTP_PORT}]
   DECK_HTTP_PORT       [${DEFAULTS.DECK_HTTP_PORT}]
   PROJECTOR_HTTP_PORT  [${DEFAULTS.PROJECTOR_HTTP_PORT}]
+  DOE_HTTP_PORT        [${DEFAULTS.DOE_HTTP_PORT}]
+  ML_HTTP_PORT         [${DEFAULTS.ML_HTTP_PORT}]
+  OPTIMIZE_HTTP_PORT   [${DEFAULTS.OPTIMIZE_HTTP_PORT}]
   VISTA_DATA_DIR       [<repo>/.data]  data and logs of a locally started NATS and Postgres
-Every other variable (LOG_LEVEL, OTEL_EXPORTER_OTLP_ENDPOINT, DECK_*, PROJECTOR_*, ...) is
+Every other variable (LOG_LEVEL, OTEL_EXPORTER_OTLP_ENDPOINT, DECK_*, DOE_*, ML_*, OPTIMIZE_*, PROJECTOR_*, ...) is
 passed on to the services unchanged.`;
 
 /** Reads and validates the runner's configuration once; throws ConfigError naming the culprit. */
@@ -89,6 +99,9 @@ export function loadStartConfig(env: Readonly<Record<string, string | undefined>
     gateway: parsePort(PORT_VARIABLES.gateway, read(PORT_VARIABLES.gateway)),
     deck: parsePort(PORT_VARIABLES.deck, read(PORT_VARIABLES.deck)),
     projector: parsePort(PORT_VARIABLES.projector, read(PORT_VARIABLES.projector)),
+    doe: parsePort(PORT_VARIABLES.doe, read(PORT_VARIABLES.doe)),
+    ml: parsePort(PORT_VARIABLES.ml, read(PORT_VARIABLES.ml)),
+    optimize: parsePort(PORT_VARIABLES.optimize, read(PORT_VARIABLES.optimize)),
   };
   const taken = new Map<number, ServiceName>();
   for (const [service, port] of Object.entries(ports) as [ServiceName, number][]) {

@@ -7,13 +7,13 @@ import { exitOf, killGroup, terminate } from './processes.js';
 import { waitUntil } from './probe.js';
 
 /** Start order: the projector must be folding before the gateway answers queries from its read models. */
-export const START_ORDER: readonly ServiceName[] = ['deck', 'projector', 'gateway'];
+export const START_ORDER: readonly ServiceName[] = ['deck', 'doe', 'ml', 'optimize', 'projector', 'gateway'];
 
 /**
  * Stop order: the gateway first so no new commands arrive, the projector last so it folds the
  * events the others publish while they drain.
  */
-export const STOP_ORDER: readonly ServiceName[] = ['gateway', 'deck', 'projector'];
+export const STOP_ORDER: readonly ServiceName[] = ['gateway', 'deck', 'doe', 'ml', 'optimize', 'projector'];
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;

@@ -4,3 +4,4 @@ export * from './stage-job.js';
 export * from './stage-runner.js';
 export * from './stage-spec.js';
 export * from './worker-task.js';
+export * from './stage-host.js';

@@ -10,8 +10,11 @@ import type { StageSpec } from './stage-spec.js';
 export interface StageWorkContext {
   /** Aborted on stop, timeout or shutdown; the work should end (a worker thread is terminated). */
   readonly signal: AbortSignal;
-  /** Records a step's result; the next step is requested and started in the same append. */
-  completeStep(step: string, output: Record<string, unknown>): Promise<void>;
+  /**
+   * Records a step's result; the next step is requested and started in the same append, with any
+   * events the step produced besides (`also`, e.g. the model registration that comes with the test).
+   */
+  completeStep(step: string, output: Record<string, unknown>, also?: { type: string; data: Record<string, unknown> }[]): Promise<void>;
   /** A line of the job's log (`GET /api/v1/jobs/{jobId}/logs`), recorded with the next transition. */
   log(message: string, level?: LogLevel): void;
 }
@@ -251,7 +254,7 @@ export class StageRunner {
     const deadline = Date.parse(job.requestedAt) + job.timeoutMs;
     const timer = setTimeout(() => controller.abort(new StageStopped('timeout')), Math.max(0, deadline - Date.now()));
     let chain = Promise.resolve();
-    const completeStep = (step: string, output: Record<string, unknown>): Promise<void> => {
+    const completeStep = (step: string, output: Record<string, unknown>, also: { type: string; data: Record<string, unknown> }[] = []): Promise<void> => {
       chain = chain.then(async () => {
         if (controller.signal.aborted) throw controller.signal.reason;
         const index = this.spec.steps.indexOf(step);
@@ -259,7 +262,7 @@ export class StageRunner {
         if (index < current) return; // done before a restart: recomputed, not recorded twice
         if (index !== current) throw new VistaError('internal', `${this.spec.jobType}: step ${step} finished while ${job.step} was current`);
         const now = new Date().toISOString();
-        const events = [completedEvent(this.spec, job, step, output, now)];
+        const events = [completedEvent(this.spec, job, step, output, now), ...also];
         const next = this.spec.steps[index + 1];
         if (next) {
           const extra = this.options.stepRequestFields?.(job) ?? {};

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testServers } from './test-environment.js';
 
-export type ServiceName = 'deck' | 'projector' | 'gateway';
+export type ServiceName = 'deck' | 'doe' | 'ml' | 'optimize' | 'projector' | 'gateway';
 
 export interface PlatformOptions {
   readonly databaseUrl: string;

@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time types through reflect-metadata.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsObject, IsUUID, ValidateNested } from 'class-validator';
 import { ChainContextV1 } from '../job/chain-context.js';

@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time types through reflect-metadata.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { defineEvent } from '../define-event.js';

@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time types through reflect-metadata.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { KitRunParamsV1 } from '../run-params/kit-run-params.js';

@@ -16,6 +16,8 @@ export class OptimizeCompletedV1 extends JobRefV1 {
   /** The objective at the best settings (the prediction, or its distance to the target). */
   @IsNumber() objective!: number;
   @IsInt() @Min(1) starts!: number;
+  /** The ranges searched, by factor name. */
+  @IsOptional() @IsObject() bounds?: Record<string, [number, number]>;
   /** Each improvement of the best objective, in evaluation order (bounded). */
   @IsArray() trace!: Record<string, unknown>[];
   /** Present when hyperparameters were tuned: the best found, its cross-validated score and the candidates tried. */

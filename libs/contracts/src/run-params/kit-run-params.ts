@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time types through reflect-metadata.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { DATASET_TYPES, type DatasetType } from '../deck/deck-ingested.event.js';

@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ServiceInfrastructureModule } from '@vista/service-host';
+import { DOE_CONFIG, DOE_SCHEMA, type DoeConfig } from './config/doe.config.js';
+import { DoeStage } from './handlers/doe.stage.js';
+import { ExternalEvaluator } from './labelling/external-evaluator.js';
+import { DatasetRepository } from './repositories/dataset.repository.js';
+import { RunDoeUseCase } from './use-cases/run-doe/run-doe.use-case.js';
+
+@Module({})
+export class DoeModule {
+  static forRoot(config: DoeConfig): DynamicModule {
+    return {
+      module: DoeModule,
+      imports: [ServiceInfrastructureModule.forRoot({ name: 'doe', schema: DOE_SCHEMA, config })],
+      providers: [{ provide: DOE_CONFIG, useValue: config }, DatasetRepository, ExternalEvaluator, RunDoeUseCase, DoeStage],
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { Kysely } from 'kysely';
+import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus';
+import { type BusNames, type DeckCollectionCompletedV1, type EventEnvelope, KitRunParamsV1, validateAs } from '@vista/contracts';
+import { DATABASE } from '@vista/db';
+import { EventStore } from '@vista/event-store';
+import { StageHost, type StageTrigger } from '@vista/jobs';
+import { DOE_CONFIG, DOE_SCHEMA, type DoeConfig } from '../config/doe.config.js';
+import { resolveDoeParams } from '../domain/design-plan.js';
+import { DOE_STAGE } from '../domain/doe-stage.js';
+import { RunDoeUseCase } from '../use-cases/run-doe/run-doe.use-case.js';
+
+/** DeckCollectionCompleted → a DOE job; KitRunStopped / KitRunRetried control it. */
+@Injectable()
+export class DoeStage implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('DoeStage');
+  readonly host: StageHost;
+
+  constructor(
+    @Inject(DOE_CONFIG) private readonly config: DoeConfig,
+    @Inject(DATABASE) db: Kysely<any>,
+    @Inject(JETSTREAM) js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
+    @Inject(BUS_NAMES) names: BusNames,
+    store: EventStore,
+    runDoe: RunDoeUseCase,
+  ) {
+    this.host = new StageHost({
+      spec: DOE_STAGE,
+      schema: DOE_SCHEMA,
+      store,
+      db,
+      js,
+      jsm,
+      names,
+      triggerType: 'DeckCollectionCompleted',
+      toTrigger: (event) => this.toTrigger(event as EventEnvelope<DeckCollectionCompletedV1 & Record<string, unknown>>),
+      work: (job, context) => runDoe.execute(job, context),
+      logger: this.logger,
+    });
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.host.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.host.stop();
+  }
+
+  private toTrigger(event: EventEnvelope<DeckCollectionCompletedV1>): StageTrigger {
+    const p = event.data;
+    // Checked when the run started; checked again here, as every consumer checks what it acts on.
+    const params = validateAs(KitRunParamsV1, p.params ?? {}, 'the run parameters', { forbidUnknown: true });
+    return {
+      kitId: p.kitId,
+      runId: p.runId,
+      jobId: randomUUID(),
+      timeoutMs: params.doe?.timeoutMs ?? this.config.DOE_JOB_TIMEOUT_MS,
+      fields: {
+        deckId: p.deckId,
+        design: resolveDoeParams(params.doe),
+        chain: {
+          deckId: p.deckId,
+          factors: p.factors,
+          responses: p.responses,
+          response: params.response ?? p.responses[0],
+          params: p.params ?? {},
+        },
+      },
+      causationId: event.eventId,
+      correlationId: event.metadata.correlationId,
+    };
+  }
+}

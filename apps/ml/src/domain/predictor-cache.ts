@@ -1,0 +1,30 @@
+import type { ModelArtifact } from '@vista/modeling';
+import { predictRows } from '@vista/modeling';
+
+export interface CachedModel {
+  readonly modelId: string;
+  readonly modelVersion: number;
+  readonly artifact: ModelArtifact;
+  predict(rows: (number[] | Record<string, number>)[]): number[];
+}
+
+/** Keeps the most recently used models loaded (a Map keeps insertion order: re-inserting marks use). */
+export function createPredictorCache(capacity: number) {
+  const entries = new Map<string, CachedModel>();
+  return {
+    get(modelId: string): CachedModel | undefined {
+      const hit = entries.get(modelId);
+      if (hit) {
+        entries.delete(modelId);
+        entries.set(modelId, hit);
+      }
+      return hit;
+    },
+    put(stored: { modelId: string; modelVersion: number; artifact: ModelArtifact }): CachedModel {
+      const model: CachedModel = { ...stored, predict: (rows) => predictRows(stored.artifact, rows) };
+      entries.set(stored.modelId, model);
+      while (entries.size > capacity) entries.delete(entries.keys().next().value!);
+      return model;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { Kysely } from 'kysely';
+import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus';
+import { type BusNames, type DoeCompletedV1, type EventEnvelope, KitRunParamsV1, validateAs } from '@vista/contracts';
+import { DATABASE } from '@vista/db';
+import { EventStore } from '@vista/event-store';
+import { StageHost, type StageTrigger } from '@vista/jobs';
+import { ML_CONFIG, ML_SCHEMA, type MlConfig } from '../config/ml.config.js';
+import { resolveMlParams } from '../domain/ml-pipeline.js';
+import { ML_STAGE } from '../domain/ml-stage.js';
+import { RunMlUseCase } from '../use-cases/run-ml/run-ml.use-case.js';
+
+/** DoeCompleted → an ML job (four steps); KitRunStopped / KitRunRetried control it. */
+@Injectable()
+export class MlStage implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('MlStage');
+  readonly host: StageHost;
+
+  constructor(
+    @Inject(ML_CONFIG) private readonly config: MlConfig,
+    @Inject(DATABASE) db: Kysely<any>,
+    @Inject(JETSTREAM) js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
+    @Inject(BUS_NAMES) names: BusNames,
+    store: EventStore,
+    runMl: RunMlUseCase,
+  ) {
+    this.host = new StageHost({
+      spec: ML_STAGE,
+      schema: ML_SCHEMA,
+      store,
+      db,
+      js,
+      jsm,
+      names,
+      triggerType: 'DoeCompleted',
+      toTrigger: (event) => this.toTrigger(event as EventEnvelope<DoeCompletedV1 & Record<string, unknown>>),
+      work: (job, context) => runMl.execute(job, context),
+      logger: this.logger,
+      // Every step's request names the dataset the job works on.
+      stepRequestFields: (job) => ({ datasetId: job.input.datasetId }),
+    });
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.host.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.host.stop();
+  }
+
+  private toTrigger(event: EventEnvelope<DoeCompletedV1>): StageTrigger {
+    const p = event.data;
+    const params = validateAs(KitRunParamsV1, p.chain.params, 'the run parameters', { forbidUnknown: true });
+    return {
+      kitId: p.kitId,
+      runId: p.runId,
+      jobId: randomUUID(),
+      timeoutMs: params.ml?.timeoutMs ?? this.config.ML_JOB_TIMEOUT_MS,
+      fields: { datasetId: p.datasetId, ml: resolveMlParams(params.ml), chain: { ...p.chain, datasetId: p.datasetId, designType: p.designType } },
+      causationId: event.eventId,
+      correlationId: event.metadata.correlationId,
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './run-service.js';
+export * from './service-environment.js';
+export * from './service-infrastructure.module.js';

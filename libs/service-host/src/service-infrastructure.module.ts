@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Kysely } from 'kysely';
+import { BusModule, NATS_CONNECTION, natsHealthCheck } from '@vista/bus';
+import { DATABASE, DatabaseModule, databaseHealthCheck } from '@vista/db';
+import { EventStoreModule, OutboxRelay, relayHealthCheck } from '@vista/event-store';
+import { HealthModule, LoggingModule, MetricsModule } from '@vista/telemetry';
+import type { ServiceSettings } from './service-environment.js';
+
+/**
+ * What every event-sourced service runs on: JSON logs, `/metrics`, its Postgres pool, the bus, its
+ * own event store with the outbox relay, and `/health` checking all three.
+ */
+@Module({})
+export class ServiceInfrastructureModule {
+  static forRoot(options: { name: string; schema: string; config: ServiceSettings }): DynamicModule {
+    const { name, schema, config } = options;
+    return {
+      module: ServiceInfrastructureModule,
+      imports: [
+        LoggingModule.forRoot({ serviceName: name, level: config.LOG_LEVEL }),
+        MetricsModule.forRoot({ serviceName: name }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: `vista-${name}` }),
+        BusModule.forRoot({ url: config.NATS_URL, namespace: config.VISTA_BUS_NAMESPACE, name, streamReplicas: config.VISTA_STREAM_REPLICAS }),
+        EventStoreModule.forRoot({ schema }),
+        HealthModule.forRootAsync({
+          inject: [DATABASE, NATS_CONNECTION, OutboxRelay],
+          useFactory: (db: Kysely<any>, nc: NatsConnection, relay: OutboxRelay) => [databaseHealthCheck(db), natsHealthCheck(nc), relayHealthCheck(relay)],
+        }),
+      ],
+      exports: [EventStoreModule],
+    };
+  }
+}
