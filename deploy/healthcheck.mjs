@@ -1,6 +1,6 @@
 // Container health probe: `node deploy/healthcheck.mjs [live|ready]` exits 0 when the service's
 // /health/<kind> answers 200 within 3 s. The images have no curl or wget, only node.
-const DEFAULT_PORTS = { gateway: 3000, deck: 3101, projector: 3102 };
+const DEFAULT_PORTS = { gateway: 3000, deck: 3101, projector: 3102, doe: 3103, ml: 3104, optimize: 3105 };
 
 const kind = process.argv[2] ?? 'live';
 if (kind !== 'live' && kind !== 'ready') {

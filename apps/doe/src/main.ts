@@ -11,8 +11,5 @@ try {
   process.exit(1);
 }
 const tracing = startTracing('doe', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-const { runService } = await import('@vista/service-host');
-const { DoeModule } = await import('./app.module.js');
-const { DOE_SCHEMA } = await import('./config/doe.config.js');
-const { doeMigrations } = await import('./migrations/doe.migrations.js');
-await runService({ name: 'doe', schema: DOE_SCHEMA, migrations: doeMigrations(DOE_SCHEMA), module: DoeModule.forRoot(config), config, tracing, command: process.argv[2] });
+const { runDoe } = await import('./doe.app.js');
+await runDoe(config, tracing, process.argv[2]);

@@ -11,8 +11,5 @@ try {
   process.exit(1);
 }
 const tracing = startTracing('ml', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-const { runService } = await import('@vista/service-host');
-const { MlModule } = await import('./app.module.js');
-const { ML_SCHEMA } = await import('./config/ml.config.js');
-const { mlMigrations } = await import('./migrations/ml.migrations.js');
-await runService({ name: 'ml', schema: ML_SCHEMA, migrations: mlMigrations(ML_SCHEMA), module: MlModule.forRoot(config), config, tracing, command: process.argv[2] });
+const { runMl } = await import('./ml.app.js');
+await runMl(config, tracing, process.argv[2]);

@@ -11,8 +11,5 @@ try {
   process.exit(1);
 }
 const tracing = startTracing('optimize', { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-const { runService } = await import('@vista/service-host');
-const { OptimizeModule } = await import('./app.module.js');
-const { OPTIMIZE_SCHEMA } = await import('./config/optimize.config.js');
-const { optimizeMigrations } = await import('./migrations/optimize.migrations.js');
-await runService({ name: 'optimize', schema: OPTIMIZE_SCHEMA, migrations: optimizeMigrations(OPTIMIZE_SCHEMA), module: OptimizeModule.forRoot(config), config, tracing, command: process.argv[2] });
+const { runOptimize } = await import('./optimize.app.js');
+await runOptimize(config, tracing, process.argv[2]);

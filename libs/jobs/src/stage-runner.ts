@@ -272,6 +272,8 @@ export class StageRunner {
         await appendOrStop(events);
         job = next ? { ...job, step: next } : { ...job, status: 'SUCCESS', finishedAt: now };
       });
+      // The caller may not await every step before the work fails; the failure is seen at `await chain` below.
+      chain.catch(() => undefined);
       return chain;
     };
     try {

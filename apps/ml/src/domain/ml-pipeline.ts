@@ -4,6 +4,7 @@ import {
   type ModelArtifact,
   type RegressionMetrics,
   applyScaler,
+  createArtifact,
   fitScaler,
   holdoutSplit,
   kFold,
@@ -95,7 +96,7 @@ export function runMlPipeline(input: MlPipelineInput, report: (step: StepReport)
   const scaler = fitScaler(Xtrain, params.scaling);
   report({ step: 'scaling', output: { method: params.scaling, scaler: scaler as unknown as Record<string, unknown> } });
 
-  const spec = { algorithm: params.algorithm, hyperparameters: params.hyperparameters, seed: params.seed };
+  const spec = { algorithm: params.algorithm, hyperparameters: params.hyperparameters, seed: params.seed, response };
   const model = trainModel(applyScaler(scaler, Xtrain), ytrain, spec);
   const trainingR2 = regressionMetrics(ytrain, loadModel(model).predict(applyScaler(scaler, Xtrain))).r2;
   report({
@@ -130,17 +131,8 @@ export function runMlPipeline(input: MlPipelineInput, report: (step: StepReport)
     testRows = actual.length;
     validation = { kind: 'kfold', folds: params.folds, perFold: folds };
   }
-  const artifact: ModelArtifact = {
-    format: 'vista-model/1',
-    factors: table.factors,
-    response,
-    scaler,
-    model,
-    bounds: input.bounds ?? rangesOf(table.factors, pre.X),
-  };
+  // The model's ranges: the design's where known (what the optimiser may search), else the data's.
+  const fitted = createArtifact({ factors: table.factors, response, scaler, model, X: pre.X });
+  const artifact: ModelArtifact = input.bounds ? { ...fitted, bounds: { ...fitted.bounds, ...input.bounds } } : fitted;
   return { metrics, testRows, validation, artifact };
-}
-
-function rangesOf(factors: string[], X: number[][]): FactorBounds {
-  return Object.fromEntries(factors.map((f, j) => [f, [Math.min(...X.map((r) => r[j]!)), Math.max(...X.map((r) => r[j]!))] as [number, number]]));
 }

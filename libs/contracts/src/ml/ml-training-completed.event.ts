@@ -1,4 +1,4 @@
-import { IsISO8601, IsObject, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { defineEvent } from '../define-event.js';
 import { JobRefV1 } from '../job/job-payloads.js';
 
@@ -8,6 +8,9 @@ export class MlTrainingCompletedV1 extends JobRefV1 {
   @IsUUID() modelId!: string;
   @IsString() @MaxLength(50) algorithm!: string;
   @IsObject() hyperparameters!: Record<string, unknown>;
+  @IsOptional() @IsInt() @Min(1) trainingRows?: number;
+  /** R² on the rows the model was trained on (compare with the test's to judge over-fitting). */
+  @IsOptional() @IsNumber() trainingR2?: number;
 }
 
 export const MlTrainingCompleted = defineEvent({

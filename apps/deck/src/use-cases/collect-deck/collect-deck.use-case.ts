@@ -10,7 +10,7 @@ import { type DeckCollectionResult, type DeckJobState, complete, fail, isFinishe
 import { DeckRepository } from '../../repositories/deck.repository.js';
 import { type DeckRun, DeckRunRepository, runStreamId } from '../../repositories/deck-run.repository.js';
 import { DeckIngestion, type PreparedDeck } from '../ingest-deck/deck-ingestion.js';
-import { resolveInside } from '../start-kit-run/start-kit-run.use-case.js';
+import { resolveInside } from '../deck-folder.js';
 
 /** Why in-process work on a job stopped early. */
 type StopCause = 'cancelled' | 'timeout' | 'shutdown';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, type StartKitRunResult, type StartKitRunV1, ValidationError } from '@vista/contracts';
 import type { CommandMessage } from '@vista/bus';
@@ -10,6 +9,7 @@ import { type DeckRecord, DeckRepository } from '../../repositories/deck.reposit
 import { DeckRunRepository } from '../../repositories/deck-run.repository.js';
 import { CollectDeckUseCase } from '../collect-deck/collect-deck.use-case.js';
 import { commandMetadata } from '../command-metadata.js';
+import { resolveInside } from '../deck-folder.js';
 
 /**
  * StartKitRun: checks the deck exists before anything starts, then records the run and its
@@ -83,14 +83,6 @@ export class StartKitRunUseCase {
   }
 }
 
-/** Resolves a relative path inside `root`, refusing anything that escapes it. */
-export function resolveInside(root: string, relative: string): string {
-  const base = path.resolve(root);
-  const file = path.resolve(base, relative);
-  if (!file.startsWith(base + path.sep))
-    throw new ValidationError(`sourcePath ${relative} leaves the deck folder`, [{ path: 'sourcePath', message: 'must stay inside the deck folder' }]);
-  return file;
-}
 
 /** Parameters that name columns must name the deck's own (checked here when the deck is already known). */
 function assertParamsFitDeck(params: StartKitRunV1['params'], deck: DeckRecord): void {

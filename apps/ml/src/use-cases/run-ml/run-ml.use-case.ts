@@ -31,7 +31,10 @@ export class RunMlUseCase {
     const onProgress = (report: StepReport) => {
       const output = report.step === 'training' ? { ...report.output, modelId } : report.output;
       context.log(describe(report));
-      steps.push(context.completeStep(report.step, output));
+      const recorded = context.completeStep(report.step, output);
+      // Awaited below; until then a failed append must not count as an unhandled rejection.
+      recorded.catch(() => undefined);
+      steps.push(recorded);
     };
     const result = await runWorkerTask<MlPipelineTaskInput, StepReport, MlPipelineResult>(
       PIPELINE_WORKER,
