@@ -4,12 +4,17 @@ import multer from 'multer';
 import { CommandClientLifecycle, commandClientProvider } from './commands/command-client.provider.js';
 import { DeckUploadCommands } from './commands/deck-upload.commands.js';
 import { KitRunCommands } from './commands/kit-run.commands.js';
+import { ModelCommands } from './commands/model.commands.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { DecksController } from './controllers/decks.controller.js';
+import { JobsController } from './controllers/jobs.controller.js';
 import { KitsController } from './controllers/kits.controller.js';
+import { ModelsController } from './controllers/models.controller.js';
 import { RunsController } from './controllers/runs.controller.js';
 import { DeckQueries } from './queries/deck.queries.js';
+import { JobQueries } from './queries/job.queries.js';
 import { KitQueries } from './queries/kit.queries.js';
+import { ModelQueries } from './queries/model.queries.js';
 import { RunQueries } from './queries/run.queries.js';
 import { UploadStore } from './uploads/upload.store.js';
 
@@ -25,7 +30,19 @@ import { UploadStore } from './uploads/upload.store.js';
       }),
     }),
   ],
-  controllers: [KitsController, RunsController, DecksController],
-  providers: [KitQueries, RunQueries, DeckQueries, commandClientProvider, CommandClientLifecycle, KitRunCommands, DeckUploadCommands, UploadStore],
+  controllers: [KitsController, RunsController, JobsController, ModelsController, DecksController],
+  providers: [
+    KitQueries,
+    RunQueries,
+    JobQueries,
+    ModelQueries,
+    DeckQueries,
+    commandClientProvider,
+    CommandClientLifecycle,
+    KitRunCommands,
+    ModelCommands,
+    DeckUploadCommands,
+    UploadStore,
+  ],
 })
 export class ApiModule {}

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import { NestLogger } from '@vista/telemetry';
 import { AppModule } from './app.module.js';
 import { type GatewayConfig, parseRateLimit } from './config/gateway.config.js';
@@ -26,7 +27,10 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   app.use('/api', correlationId);
   app.use('/api', rateLimitMiddleware(parseRateLimit(config.GATEWAY_RATE_LIMIT)));
   app.use('/api', requireJsonOrMultipart);
-  app.useBodyParser('json', { limit: config.BODY_MAX_BYTES, type: ['application/json', 'application/*+json'] });
+  const jsonTypes = ['application/json', 'application/*+json'];
+  // Prediction rows may be larger than other bodies; the general parser then finds the body read.
+  app.use('/api/v1/models/:modelId/predict', json({ limit: config.PREDICT_BODY_MAX_BYTES, type: jsonTypes }));
+  app.useBodyParser('json', { limit: config.BODY_MAX_BYTES, type: jsonTypes });
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);

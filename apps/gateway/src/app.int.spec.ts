@@ -44,14 +44,26 @@ describe('operations', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/api/v1/decks',
       '/api/v1/decks/{deckId}',
+      '/api/v1/jobs/{jobId}',
+      '/api/v1/jobs/{jobId}/logs',
       '/api/v1/kits',
       '/api/v1/kits/{kitId}/history',
       '/api/v1/kits/{kitId}/runs',
       '/api/v1/kits/{kitId}/state',
+      '/api/v1/models',
+      '/api/v1/models/{modelId}',
+      '/api/v1/models/{modelId}/predict',
       '/api/v1/runs/{runId}',
       '/api/v1/runs/{runId}/control',
     ]);
-    expect(document.components.schemas.StartKitRunRequest.properties.deckId).toMatchObject({ type: 'string', format: 'uuid' });
+    const { schemas } = document.components;
+    expect(schemas.StartKitRunRequest.properties.deckId).toMatchObject({ type: 'string', format: 'uuid' });
+    // The run parameters, with the ranges and choices the gateway checks.
+    expect(schemas.StartKitRunRequest.properties.params.allOf).toEqual([{ $ref: '#/components/schemas/KitRunParamsV1' }]);
+    expect(schemas.KitRunParamsV1.properties.doe.allOf).toEqual([{ $ref: '#/components/schemas/DoeParamsV1' }]);
+    expect(schemas.DoeParamsV1.properties.points).toEqual({ type: 'integer', minimum: 2, maximum: 100_000 });
+    expect(schemas.DoeParamsV1.properties.design.enum).toContain('latin-hypercube');
+    expect(schemas.RunControlRequest.properties.action.enum).toEqual(['stop', 'retry']);
     const ui = await get('/docs');
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');

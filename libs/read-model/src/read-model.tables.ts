@@ -26,6 +26,18 @@ export interface RunsTable {
   params: NullableJson;
   started_at: NullableTimestamp;
   status: string;
+  /** The latest stop or retry asked for the run, with the position of its event. */
+  last_control: NullableJson<RunControl>;
+  position: number;
+}
+
+/** A stop or retry of a run (`KitRunStopped` / `KitRunRetried`). */
+export interface RunControl {
+  action: 'stop' | 'retry';
+  at: string;
+  reason: string | null;
+  actor: string;
+  /** Position of the event: the newest control wins, whatever order events are applied in. */
   position: number;
 }
 
@@ -68,6 +80,7 @@ export interface FoldedEventsTable {
   position: number;
 }
 
+/** Stage rows are keyed by (job_id, attempt); ML steps by (job_id, attempt, step_name). */
 interface StageColumns {
   job_id: string;
   run_id: string;
@@ -128,7 +141,32 @@ export interface ModelsTable {
   dataset_id: string;
   metrics: Json<Record<string, number>>;
   r2: number;
+  /** Null on models registered before these were recorded. */
+  hyperparameters: NullableJson;
+  params: NullableJson;
+  factors: NullableJson<string[]>;
+  response: string | null;
+  /** deck → design → model. */
+  lineage: NullableJson;
+  artifact_digest: string | null;
   registered_at: Timestamp;
+  position: number;
+}
+
+/** One line a job wrote (`JobLogged`); an event's lines are keyed by (event_id, seq). */
+export interface JobLogsTable {
+  event_id: string;
+  /** The line's index in its event. */
+  seq: number;
+  job_id: string;
+  attempt: number;
+  job_type: string;
+  kit_id: number;
+  run_id: string;
+  at: Timestamp;
+  level: string;
+  task: string | null;
+  message: string;
   position: number;
 }
 
@@ -155,6 +193,7 @@ export interface ReadModelDatabase {
   optimize_step: OptimizeStepTable;
   decks: DecksTable;
   models: ModelsTable;
+  job_logs: JobLogsTable;
   projector_status: ProjectorStatusTable;
 }
 

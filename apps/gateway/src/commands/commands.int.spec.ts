@@ -6,8 +6,10 @@ import type { Subscription } from '@nats-io/transport-node';
 import { migrateSchema } from '@vista/db';
 // The gateway reads the tables the projector migrates; testing on its real migrations keeps the two in step.
 
+import { PredictWithModel } from '@vista/contracts';
 import { readModelMigrations } from '@vista/read-model';
 import { type CommandPacket, type GatewayHarness, recordCommands, respondTo, startGateway } from '../testing/gateway.harness.js';
+import { ReadModelFactory as F, insertRows } from '../testing/read-model.factory.js';
 
 const BODY_MAX_BYTES = 2048;
 const UPLOAD_MAX_BYTES = 4096;
@@ -68,7 +70,8 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
     const jobId = randomUUID();
     const deck = track(respondTo(gw.bus, 'StartKitRun', (p: CommandPacket) => ({ response: { kitId: p.data.payload.kitId, runId, jobId } })));
 
-    const response = await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID, params: { design: 'lhs' } });
+    const params = { doe: { design: 'latin-hypercube', points: 64, bounds: { x1: [0, 10] } }, optimize: { goal: 'target', target: 0.9 } };
+    const response = await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID, params });
 
     expect(response.status).toBe(202);
     expect(response.headers.get('location')).toBe('/api/v1/kits/42/state');
@@ -76,7 +79,24 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
     const correlationId = response.headers.get('vista-correlation-id');
     expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(deck.received).toHaveLength(1);
-    expect(deck.received[0]!.data).toEqual({ payload: { kitId: 42, deckId: DECK_ID, params: { design: 'lhs' } }, actor: 'anonymous', correlationId });
+    expect(deck.received[0]!.data).toEqual({ payload: { kitId: 42, deckId: DECK_ID, params }, actor: 'anonymous', correlationId });
+  });
+
+  it.each([
+    ['an unknown design type', { doe: { design: 'taguchi' } }, 'params.doe.design'],
+    ['a negative point count', { doe: { points: -5 } }, 'params.doe.points'],
+    ['bounds whose low is above the high', { doe: { bounds: { x1: [3, 1] } } }, 'params.doe.bounds'],
+    ['a target goal without a target', { optimize: { goal: 'target' } }, 'params.optimize.target'],
+    ['an unknown parameter', { doe: { points: 20, shuffle: true } }, 'params.doe.shuffle'],
+  ])('answers 400 naming the parameter for %s, and nothing reaches the deck service', async (_what, params, path) => {
+    const commands = track(recordCommands(gw.bus));
+    const deck = track(respondTo(gw.bus, 'StartKitRun', () => ({ response: { kitId: 42, runId: randomUUID(), jobId: randomUUID() } })));
+    const problem = await expectProblem(await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID, params }), 400, 'invalid');
+    expect(problem.errors.map((e: any) => e.path)).toEqual([path]);
+    expect(problem.detail).toContain(path.split('.').pop());
+    await settle();
+    expect(commands.subjects).toEqual([]);
+    expect(deck.received).toEqual([]);
   });
 
   it('answers 409 when the deck service reports a conflict', async () => {
@@ -146,19 +166,145 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
 });
 
 describe('POST /api/v1/runs/{runId}/control', () => {
-  it('sends StopKitRun and answers 202 with the cancelled jobs', async () => {
+  /** A run as the read model shows it. */
+  async function runIn(status: string): Promise<string> {
     const runId = randomUUID();
+    await insertRows(gw.db, 'runs', [F.run({ run_id: runId, kit_id: 42, status, position: 10 })]);
+    return runId;
+  }
+
+  it('sends StopKitRun for a running run and answers 202 with where to follow it and the cancelled jobs', async () => {
+    const runId = await runIn('RUNNING');
     const jobId = randomUUID();
     const deck = track(respondTo(gw.bus, 'StopKitRun', (p: CommandPacket) => ({ response: { runId: p.data.payload.runId, cancelledJobIds: [jobId] } })));
     const response = await postJson(`/api/v1/runs/${runId}/control`, { action: 'stop', reason: 'wrong deck' });
     expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({ runId, cancelledJobIds: [jobId] });
+    expect(response.headers.get('location')).toBe(`/api/v1/runs/${runId}`);
+    expect(await response.json()).toEqual({ runId, action: 'stop', status: `/api/v1/runs/${runId}`, cancelledJobIds: [jobId] });
     expect(deck.received[0]!.data.payload).toEqual({ runId, reason: 'wrong deck' });
   });
 
-  it('answers 404 when the run does not exist', async () => {
-    track(respondTo(gw.bus, 'StopKitRun', () => ({ err: { code: 'not-found', message: 'no such run' } })));
-    await expectProblem(await postJson(`/api/v1/runs/${randomUUID()}/control`, { action: 'stop' }), 404, 'not-found');
+  it.each(['FAILED', 'TIMEOUT', 'CANCELLED'])('sends RetryKitRun for a %s run and answers 202', async (status) => {
+    const runId = await runIn(status);
+    const deck = track(respondTo(gw.bus, 'RetryKitRun', (p: CommandPacket) => ({ response: { runId: p.data.payload.runId, kitId: 42 } })));
+    const response = await postJson(`/api/v1/runs/${runId}/control`, { action: 'retry', reason: 'deck fixed' });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ runId, action: 'retry', status: `/api/v1/runs/${runId}` });
+    expect(deck.received).toHaveLength(1);
+    expect(deck.received[0]!.data.payload).toEqual({ runId, reason: 'deck fixed' });
+  });
+
+  it.each([
+    ['stop', 'SUCCESS', /already ended SUCCESS/],
+    ['stop', 'FAILED', /already ended FAILED/],
+    ['stop', 'CANCELLED', /already ended CANCELLED/],
+    ['retry', 'RUNNING', /is RUNNING: only a run that FAILED/],
+    ['retry', 'SUCCESS', /is SUCCESS: only a run that FAILED/],
+  ])('answers 409 to %s of a %s run, and sends no command', async (action, status, detail) => {
+    const runId = await runIn(status);
+    const commands = track(recordCommands(gw.bus));
+    const problem = await expectProblem(await postJson(`/api/v1/runs/${runId}/control`, { action }), 409, 'conflict');
+    expect(problem.detail).toMatch(detail);
+    expect(problem.detail).toContain(runId);
+    await settle();
+    expect(commands.subjects).toEqual([]);
+  });
+
+  it('answers 404 for a run the read model does not know, and sends no command', async () => {
+    const commands = track(recordCommands(gw.bus));
+    const runId = randomUUID();
+    const problem = await expectProblem(await postJson(`/api/v1/runs/${runId}/control`, { action: 'stop' }), 404, 'not-found');
+    expect(problem.detail).toBe(`run ${runId} does not exist`);
+    await settle();
+    expect(commands.subjects).toEqual([]);
+  });
+
+  it('answers 409 when the deck service finds the run cannot be retried after all', async () => {
+    const runId = await runIn('FAILED');
+    track(respondTo(gw.bus, 'RetryKitRun', () => ({ err: { code: 'conflict', message: 'the run is already being retried' } })));
+    const problem = await expectProblem(await postJson(`/api/v1/runs/${runId}/control`, { action: 'retry' }), 409, 'conflict');
+    expect(problem.detail).toBe('the run is already being retried');
+  });
+
+  it('answers 400 naming action for an unknown action', async () => {
+    const runId = await runIn('RUNNING');
+    const problem = await expectProblem(await postJson(`/api/v1/runs/${runId}/control`, { action: 'pause' }), 400, 'invalid');
+    expect(problem.errors.map((e: any) => e.path)).toEqual(['action']);
+  });
+});
+
+describe('POST /api/v1/models/{modelId}/predict', () => {
+  const MODEL = randomUUID();
+  const answer = (p: CommandPacket) => ({
+    response: {
+      modelId: p.data.payload.modelId,
+      modelVersion: 3,
+      response: 'yield',
+      factors: ['temperature', 'pressure'],
+      predictions: (p.data.payload.rows as unknown[]).map((_row, i) => 0.5 + i),
+    },
+  });
+
+  it('sends PredictWithModel to the ml service and answers 200 with the predictions', async () => {
+    const ml = track(respondTo(gw.bus, PredictWithModel, answer));
+    const rows = [{ temperature: 40, pressure: 1.2 }, [55, 1.4]];
+    const response = await postJson(`/api/v1/models/${MODEL}/predict`, { rows });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      modelId: MODEL,
+      modelVersion: 3,
+      response: 'yield',
+      factors: ['temperature', 'pressure'],
+      predictions: [0.5, 1.5],
+    });
+    expect(ml.received).toHaveLength(1);
+    expect(ml.received[0]!.data).toMatchObject({ payload: { modelId: MODEL, rows }, actor: 'anonymous' });
+  });
+
+  it('takes 10,000 rows, more than the general body limit', async () => {
+    const ml = track(respondTo(gw.bus, PredictWithModel, answer));
+    const rows = Array.from({ length: 10_000 }, (_, i) => [i / 100, 1.5]);
+    expect(JSON.stringify({ rows }).length).toBeGreaterThan(BODY_MAX_BYTES);
+    const response = await postJson(`/api/v1/models/${MODEL}/predict`, { rows });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).predictions).toHaveLength(10_000);
+    expect(ml.received[0]!.data.payload.rows).toHaveLength(10_000);
+  });
+
+  it('answers 404 when the ml service does not know the model', async () => {
+    track(respondTo(gw.bus, PredictWithModel, () => ({ err: { code: 'not-found', message: `model ${MODEL} does not exist` } })));
+    const problem = await expectProblem(await postJson(`/api/v1/models/${MODEL}/predict`, { rows: [[1, 2]] }), 404, 'not-found');
+    expect(problem.detail).toBe(`model ${MODEL} does not exist`);
+  });
+
+  it('answers 400 with the issues the ml service found in the rows', async () => {
+    track(
+      respondTo(gw.bus, PredictWithModel, () => ({
+        err: { code: 'invalid', message: 'rows do not fit the model', issues: [{ path: 'rows.0', message: 'has 3 values, the model has 2 factors' }] },
+      })),
+    );
+    const problem = await expectProblem(await postJson(`/api/v1/models/${MODEL}/predict`, { rows: [[1, 2, 3]] }), 400, 'invalid');
+    expect(problem.errors).toEqual([{ path: 'rows.0', message: 'has 3 values, the model has 2 factors' }]);
+  });
+
+  it('answers 503 when no ml service answers', async () => {
+    await expectProblem(await postJson(`/api/v1/models/${MODEL}/predict`, { rows: [[1, 2]] }), 503, 'unavailable');
+  });
+
+  it.each([
+    ['no rows', { rows: [] }, 'rows'],
+    ['a value that is not a number', { rows: [{ temperature: 'hot' }] }, 'rows'],
+    ['an unknown field', { rows: [[1, 2]], explain: true }, 'explain'],
+  ])('answers 400 for %s, and sends no command', async (_what, body, path) => {
+    const commands = track(recordCommands(gw.bus));
+    const problem = await expectProblem(await postJson(`/api/v1/models/${MODEL}/predict`, body), 400, 'invalid');
+    expect(problem.errors.map((e: any) => e.path)).toEqual([path]);
+    await settle();
+    expect(commands.subjects).toEqual([]);
+  });
+
+  it('answers 400 for a model id that is not a UUID', async () => {
+    await expectProblem(await postJson('/api/v1/models/m-1/predict', { rows: [[1]] }), 400, 'invalid');
   });
 });
 

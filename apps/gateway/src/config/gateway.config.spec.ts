@@ -12,6 +12,7 @@ describe('loadGatewayConfig', () => {
       LOG_LEVEL: 'info',
       UPLOAD_MAX_BYTES: 16_777_216,
       BODY_MAX_BYTES: 262_144,
+      PREDICT_BODY_MAX_BYTES: 1_000_000,
       GATEWAY_RATE_LIMIT: '600/1m',
       OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
     });

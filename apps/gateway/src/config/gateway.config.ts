@@ -29,6 +29,12 @@ export class GatewayEnvironment {
   /** Largest JSON request body. */
   @IsInt() @Min(64) @Max(16_777_216) BODY_MAX_BYTES = 262_144;
 
+  /**
+   * Largest body of `POST /api/v1/models/{modelId}/predict` (up to 10,000 rows). The rows travel on
+   * as one NATS message, so this stays below the server's max_payload (1 MiB by default).
+   */
+  @IsInt() @Min(64) @Max(67_108_864) PREDICT_BODY_MAX_BYTES = 1_000_000;
+
   /** Requests per client address and window on `/api`: `<count>/<window>` with window `<n>s|m|h`, e.g. `100/10s`. */
   @Matches(/^[1-9]\d{0,6}\/[1-9]\d{0,4}[smh]$/, { message: 'must be <count>/<window> such as 600/1m or 100/10s' })
   GATEWAY_RATE_LIMIT = '600/1m';

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandCall } from '@vista/bus';
 import { NotFoundError } from '@vista/contracts';
+import type { Response } from 'express';
 import { KitRunCommands } from '../commands/kit-run.commands.js';
 import { RunIdParams } from '../dto/path.params.js';
 import { RunControlRequest } from '../dto/run-control.request.js';
-import { Run, StoppedRun } from '../dto/run.response.js';
+import { ControlledRun, Run } from '../dto/run.response.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { CommandCallOf } from '../http/command-call.decorator.js';
 import { RunQueries } from '../queries/run.queries.js';
@@ -19,7 +20,7 @@ export class RunsController {
   ) {}
 
   @Get(':runId')
-  @ApiOperation({ summary: 'A kit run' })
+  @ApiOperation({ summary: 'A kit run, with its latest stop or retry' })
   @ApiOkResponse({ type: Run })
   @ApiProblems(400, 404)
   async get(@Param() { runId }: RunIdParams): Promise<Run> {
@@ -30,11 +31,23 @@ export class RunsController {
 
   @Post(':runId/control')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Control a run: `stop` cancels its pending or running job and ends the chain' })
-  @ApiAcceptedResponse({ type: StoppedRun })
+  @ApiOperation({
+    summary: 'Stop or retry a run',
+    description:
+      '`stop` cancels the pending or running job and ends the chain; `retry` starts a new attempt (same job id, attempt + 1) of the ' +
+      'job that failed, timed out or was cancelled, its history kept. The run is checked against the read model first: 404 for an ' +
+      'unknown run, 409 for a stop of a run that already ended or a retry of one that did not fail, time out or get cancelled.',
+  })
+  @ApiAcceptedResponse({ type: ControlledRun, headers: { Location: { description: '/api/v1/runs/{runId}', schema: { type: 'string' } } } })
   @ApiProblems(400, 404, 409, 413, 503, 504)
-  async control(@Param() { runId }: RunIdParams, @Body() body: RunControlRequest, @CommandCallOf() call: CommandCall): Promise<StoppedRun> {
+  async control(
+    @Param() { runId }: RunIdParams,
+    @Body() body: RunControlRequest,
+    @CommandCallOf() call: CommandCall,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ControlledRun> {
     const result = await this.commands.control(runId, body, call);
-    return { runId: result.runId, cancelledJobIds: result.cancelledJobIds };
+    res.setHeader('Location', result.status);
+    return result;
   }
 }

@@ -1,5 +1,7 @@
-// Vista dashboard: the kit list and one kit's state at three depths, refreshed every 2 s.
-// The state is fetched with If-None-Match, so an unchanged kit costs a 304 and no rendering.
+// Vista dashboard: the kit list and one kit's state at three depths, refreshed every 2 s; the
+// latest run's stages (with ML steps, attempts, times, reasons and the optimum), its stop / retry,
+// and a job's log lines on demand. The state is fetched with If-None-Match, so an unchanged kit
+// costs a 304 and no rendering.
 (() => {
   'use strict';
 
@@ -9,6 +11,11 @@
   let selectedKit = null;
   let stateEtag = null;
   let lastState = null;
+  let shownLogs = null;
+
+  const ENDED = ['SUCCESS', 'FAILED', 'TIMEOUT', 'CANCELLED'];
+  const RETRYABLE = ['FAILED', 'TIMEOUT', 'CANCELLED'];
+  const STAGE_NAMES = { deck: 'Deck collection', doe: 'DOE', ml: 'ML', optimize: 'Optimize' };
 
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -22,6 +29,16 @@
   };
   const status = (value) => el('span', { class: `status status-${value}` }, value ?? '');
   const time = (value) => (value ? new Date(value).toLocaleString() : '');
+  const took = (from, to) => {
+    if (!from || !to) return '';
+    const seconds = (new Date(to) - new Date(from)) / 1000;
+    return seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  };
+  const number = (value) => (typeof value === 'number' ? String(Number(value.toPrecision(4))) : String(value ?? ''));
+  const pairs = (object) =>
+    Object.entries(object ?? {})
+      .map(([key, value]) => `${key} = ${number(value)}`)
+      .join(', ');
 
   async function problemText(response) {
     try {
@@ -60,8 +77,12 @@
     selectedKit = kitId;
     stateEtag = null;
     lastState = null;
+    shownLogs = null;
+    $('job-logs').hidden = true;
+    $('control-note').textContent = '';
     $('kit-panel').hidden = false;
     $('kit-title').textContent = `Kit ${kitId}`;
+    history.replaceState(null, '', `#kit=${kitId}`);
     for (const row of document.querySelectorAll('#kits tr')) row.classList.toggle('selected', row.firstChild?.textContent === String(kitId));
     refreshState();
   }
@@ -96,15 +117,22 @@
   function renderState(state) {
     $('freshness').textContent = freshnessText(state, false);
     const o = state.overall;
+    const run = state.run;
+    const control = run?.lastControl;
     $('overall').replaceChildren(
       ...[
         ['Status', status(o.status)],
         ['Current task', `${o.currentTask ?? '—'} (${o.currentOrder ?? '—'})`],
         ['Run', o.runId ?? '—'],
+        ['Run status', run ? status(run.status) : '—'],
+        ['Last control', control ? `${control.action} by ${control.actor} at ${time(control.at)}${control.reason ? ` — ${control.reason}` : ''}` : '—'],
         ['Runs', String(o.runs)],
         ['Updated', time(o.updatedAt)],
       ].flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]),
     );
+    $('stop-run').disabled = !run || ENDED.includes(run.status);
+    $('retry-run').disabled = !run || !RETRYABLE.includes(run.status);
+    renderStages(state.stages ?? []);
     $('jobs').replaceChildren(
       ...state.jobs.map((job) =>
         el(
@@ -140,7 +168,127 @@
     );
   }
 
+  function stageRow(stage) {
+    return el(
+      'tr',
+      {},
+      el('td', {}, STAGE_NAMES[stage.jobType] ?? stage.jobType),
+      el('td', {}, status(stage.status)),
+      el('td', {}, String(stage.attempt)),
+      el('td', {}, time(stage.startedAt)),
+      el('td', {}, time(stage.finishedAt)),
+      el('td', {}, took(stage.startedAt, stage.finishedAt)),
+      el('td', {}, stage.reason ?? ''),
+      el('td', {}, el('button', { type: 'button', onclick: () => showLogs(stage.jobId, STAGE_NAMES[stage.jobType]) }, 'Logs')),
+    );
+  }
+
+  function stepRow(step) {
+    const d = step.detail ?? {};
+    const what =
+      step.step === 'test' && step.detail
+        ? `RMSE ${number(d.rmse)}, MAE ${number(d.mae)}, R² ${number(d.r2)}`
+        : step.step === 'training' && step.detail
+          ? `${d.algorithm} (${pairs(d.hyperparameters)})`
+          : step.step === 'scaling' && step.detail
+            ? d.method
+            : step.step === 'preprocess' && step.detail
+              ? `${d.rowsIn} → ${d.rowsOut} rows`
+              : (step.reason ?? '');
+    return el(
+      'tr',
+      { class: 'step' },
+      el('td', {}, `${step.stepOrder}. ${step.step}`),
+      el('td', {}, status(step.status)),
+      el('td', {}, ''),
+      el('td', {}, time(step.startedAt)),
+      el('td', {}, time(step.finishedAt)),
+      el('td', {}, took(step.startedAt, step.finishedAt)),
+      el('td', {}, what),
+      el('td', {}, ''),
+    );
+  }
+
+  function renderStages(stages) {
+    $('stages').replaceChildren(
+      ...(stages.length === 0
+        ? [el('tr', {}, el('td', { colspan: '8', class: 'note' }, 'No stage has started yet.'))]
+        : stages.flatMap((stage) => [stageRow(stage), ...(stage.steps ?? []).map(stepRow)])),
+    );
+    const optimum = stages.find((s) => s.jobType === 'optimize' && s.detail)?.detail;
+    $('optimize-result').replaceChildren(
+      ...(optimum
+        ? [
+            el('h3', {}, 'Optimum'),
+            el(
+              'dl',
+              {},
+              ...[
+                ['Goal', optimum.goal?.kind ?? JSON.stringify(optimum.goal)],
+                ['Best settings', pairs(optimum.bestFactors)],
+                ['Predicted', pairs(optimum.predicted)],
+                ['Objective', number(optimum.objective)],
+                ['Search', `${optimum.evaluations} evaluations from ${optimum.starts} starts`],
+              ].flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]),
+            ),
+          ]
+        : []),
+    );
+    if (shownLogs) showLogs(shownLogs.jobId, shownLogs.title);
+  }
+
+  async function showLogs(jobId, title) {
+    shownLogs = { jobId, title };
+    try {
+      const response = await fetch(`${api}/jobs/${jobId}/logs?limit=500`, { cache: 'no-store' });
+      if (!response.ok) throw new Error(await problemText(response));
+      const page = await response.json();
+      $('job-logs-title').textContent = `${title} log`;
+      $('job-logs-lines').replaceChildren(
+        ...(page.items.length === 0
+          ? ['No lines yet.']
+          : page.items.map((line) =>
+              el(
+                'div',
+                { class: `log-${line.level}` },
+                `#${line.attempt} ${time(line.at)} ${line.level.toUpperCase()} ${line.task ? `[${line.task}] ` : ''}${line.message}`,
+              ),
+            )),
+      );
+      $('job-logs').hidden = false;
+    } catch (error) {
+      $('job-logs-lines').textContent = `Could not load the log: ${error.message}`;
+      $('job-logs').hidden = false;
+    }
+  }
+
+  async function control(action) {
+    const runId = lastState?.run?.runId;
+    if (!runId) return;
+    const reason = $('control-reason').value.trim();
+    $('control-note').textContent = `${action === 'stop' ? 'Stopping' : 'Retrying'}…`;
+    try {
+      const response = await fetch(`${api}/runs/${runId}/control`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(reason ? { action, reason } : { action }),
+      });
+      if (!response.ok) throw new Error(await problemText(response));
+      $('control-note').textContent = `${action === 'stop' ? 'Stop' : 'Retry'} accepted; the stages act on it.`;
+      $('control-reason').value = '';
+      refreshState();
+    } catch (error) {
+      $('control-note').textContent = error.message;
+    }
+  }
+
+  $('stop-run').addEventListener('click', () => control('stop'));
+  $('retry-run').addEventListener('click', () => control('retry'));
+
   refreshKits();
+  // A link to a kit (`/#kit=42`) opens it.
+  const linked = /^#kit=(\d+)$/.exec(location.hash);
+  if (linked) selectKit(Number(linked[1]));
   setInterval(() => {
     refreshKits();
     refreshState();

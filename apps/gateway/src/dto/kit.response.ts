@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { JOB_STATUSES } from '@vista/contracts';
+import { JobAttemptView } from './job.response.js';
+import { Run } from './run.response.js';
 
 /** Depth 1: a kit's overall state (`read.kits`). */
 export class KitSummary {
@@ -82,11 +84,23 @@ export class Freshness {
   @ApiProperty({ type: ProjectorFreshness, nullable: true, description: 'Null until the projector has reported once.' }) projector!: ProjectorFreshness | null;
 }
 
-/** Where a kit stands, at three depths, for its latest run. */
+/**
+ * Where a kit stands, at three depths, for its latest run: overall (`overall`, `run`), per job
+ * (`stages`: the newest attempt of each stage) and per step with detail (`stages[].steps`,
+ * `stages[].detail`); `jobs` and `details` are the underlying rows.
+ */
 export class KitState {
   @ApiProperty() kitId!: number;
   @ApiProperty({ type: KitSummary }) overall!: KitSummary;
-  @ApiProperty({ type: [JobState] }) jobs!: JobState[];
+  @ApiProperty({ type: Run, nullable: true, description: 'The latest run, with its latest stop or retry.' }) run!: Run | null;
+  @ApiProperty({
+    type: [JobAttemptView],
+    description:
+      'Each job of the latest run (deck, doe, ml, optimize, as far as the chain got), its newest attempt: status, attempt, reason, ' +
+      'times, what it produced, and for ML its steps in order with their own detail.',
+  })
+  stages!: JobAttemptView[];
+  @ApiProperty({ type: [JobState], description: 'The latest state of each task (`read.kit_state`).' }) jobs!: JobState[];
   @ApiProperty({ type: KitDetails }) details!: KitDetails;
   @ApiProperty({ type: Freshness }) freshness!: Freshness;
 }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { KIT_ID_MAX } from './path.params.js';
 import { ToInteger } from './transforms.js';
 
 export class KitPageQuery {
@@ -35,4 +36,50 @@ export class HistoryQuery {
   @IsInt({ message: 'afterPosition must be an integer' })
   @Min(0)
   afterPosition: number = 0;
+}
+
+export class ModelPageQuery extends KitPageQuery {
+  @ApiPropertyOptional({ description: "Only the kit's models.", minimum: 1, maximum: KIT_ID_MAX })
+  @IsOptional()
+  @ToInteger()
+  @IsInt({ message: 'kitId must be an integer' })
+  @Min(1)
+  @Max(KIT_ID_MAX)
+  kitId?: number;
+
+  @ApiPropertyOptional({ description: "Only the run's models.", format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  runId?: string;
+
+  @ApiPropertyOptional({ description: 'Only models of this algorithm.', example: 'ridge', maxLength: 50 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  algorithm?: string;
+}
+
+export class JobLogsQuery {
+  @ApiPropertyOptional({ minimum: 1, description: "Only this attempt's lines; all attempts by default." })
+  @IsOptional()
+  @ToInteger()
+  @IsInt({ message: 'attempt must be an integer' })
+  @Min(1)
+  @Max(1_000_000)
+  attempt?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5000, default: 1000, description: 'Lines per page.' })
+  @IsOptional()
+  @ToInteger()
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(5000)
+  limit: number = 1000;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: "Lines to skip (the previous page's `nextOffset`)." })
+  @IsOptional()
+  @ToInteger()
+  @IsInt({ message: 'offset must be an integer' })
+  @Min(0)
+  offset: number = 0;
 }

@@ -25,3 +25,15 @@ export class DeckIdParams {
   @IsUUID()
   deckId!: string;
 }
+
+export class JobIdParams {
+  @ApiProperty({ description: 'Job id (one per stage of a run; a retry is a new attempt of the same job).', format: 'uuid' })
+  @IsUUID()
+  jobId!: string;
+}
+
+export class ModelIdParams {
+  @ApiProperty({ description: 'Model id.', format: 'uuid' })
+  @IsUUID()
+  modelId!: string;
+}

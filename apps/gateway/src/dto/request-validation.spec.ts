@@ -2,8 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { ValidationError } from '@vista/contracts';
 import { createValidationPipe } from '../http/validation.pipe.js';
-import { HistoryQuery, KitPageQuery } from './paging.query.js';
+import { HistoryQuery, JobLogsQuery, KitPageQuery, ModelPageQuery } from './paging.query.js';
 import { KitIdParams, RunIdParams } from './path.params.js';
+import { PredictRequest } from './predict.request.js';
 import { RunControlRequest } from './run-control.request.js';
 import { StartKitRunRequest } from './start-kit-run.request.js';
 import { UploadDeckFields } from './upload-deck.request.js';
@@ -43,10 +44,30 @@ describe('path parameters', () => {
 
 describe('POST /kits/{kitId}/runs body', () => {
   it('takes a deck id with parameters', async () => {
-    await expect(validate(StartKitRunRequest, 'body', { deckId: DECK_ID, params: { design: 'lhs' } })).resolves.toMatchObject({
-      deckId: DECK_ID,
-      params: { design: 'lhs' },
-    });
+    const params = {
+      response: 'yield',
+      doe: { design: 'central-composite', centerPoints: 3, bounds: { x1: [0, 10] } },
+      ml: { scaling: 'robust', algorithm: 'random-forest', hyperparameters: { nEstimators: 50 } },
+      optimize: { goal: 'target', target: 0.9 },
+    };
+    await expect(validate(StartKitRunRequest, 'body', { deckId: DECK_ID, params })).resolves.toMatchObject({ deckId: DECK_ID, params });
+  });
+
+  it.each([
+    ['an unknown design type', { doe: { design: 'taguchi' } }, 'params.doe.design'],
+    ['a negative point count', { doe: { points: -5 } }, 'params.doe.points'],
+    ['bounds whose low is above the high', { doe: { bounds: { x1: [3, 1] } } }, 'params.doe.bounds'],
+    ['a target goal without a target', { optimize: { goal: 'target' } }, 'params.optimize.target'],
+    ['an unknown hyperparameter', { ml: { hyperparameters: { depth: 3 } } }, 'params.ml.hyperparameters.depth'],
+    ['an unknown stage', { report: { pdf: true } }, 'params.report'],
+  ])('refuses params with %s, naming the field path', async (_what, params, path) => {
+    const error = await rejection(validate(StartKitRunRequest, 'body', { deckId: DECK_ID, params }));
+    expect(error.issues?.map((i) => i.path)).toEqual([path]);
+  });
+
+  it('says which factor has reversed bounds', async () => {
+    const error = await rejection(validate(StartKitRunRequest, 'body', { deckId: DECK_ID, params: { doe: { bounds: { x1: [3, 1] } } } }));
+    expect(error.issues?.[0]?.message).toMatch(/x1: low \(3\) must be below high \(1\)/);
   });
 
   it('takes a relative source path', async () => {
@@ -65,7 +86,8 @@ describe('POST /kits/{kitId}/runs body', () => {
 
   it('refuses params that are not an object', async () => {
     const error = await rejection(validate(StartKitRunRequest, 'body', { deckId: DECK_ID, params: 'fast' }));
-    expect(error.issues).toEqual([{ path: 'params', message: 'params must be an object' }]);
+    expect(error.issues?.[0]).toEqual({ path: 'params', message: 'params must be an object' });
+    expect(error.issues?.every((i) => i.path === 'params')).toBe(true);
   });
 
   it('refuses a body naming neither a deck nor a source', async () => {
@@ -87,6 +109,10 @@ describe('POST /kits/{kitId}/runs body', () => {
 describe('POST /runs/{runId}/control body', () => {
   it('takes stop with a reason', async () => {
     await expect(validate(RunControlRequest, 'body', { action: 'stop', reason: 'wrong deck' })).resolves.toMatchObject({ action: 'stop' });
+  });
+
+  it('takes retry', async () => {
+    await expect(validate(RunControlRequest, 'body', { action: 'retry' })).resolves.toMatchObject({ action: 'retry' });
   });
 
   it('refuses an unknown action', async () => {
@@ -119,6 +145,49 @@ describe('deck upload fields', () => {
   it('refuses an empty column list', async () => {
     const error = await rejection(validate(UploadDeckFields, 'body', { name: 'a', datasetType: 'Vector', factors: ' , ' }));
     expect(error.issues?.map((i) => i.path)).toEqual(['factors']);
+  });
+});
+
+describe('POST /models/{modelId}/predict body', () => {
+  it('takes rows by factor name and rows in factor order', async () => {
+    await expect(validate(PredictRequest, 'body', { rows: [{ x1: 1, x2: 2.5 }, [3, 4]] })).resolves.toMatchObject({ rows: [{ x1: 1, x2: 2.5 }, [3, 4]] });
+  });
+
+  it.each([
+    ['no rows', { rows: [] }, /at least one row/],
+    ['too many rows', { rows: Array.from({ length: 10_001 }, () => [1]) }, /at most 10000 rows/],
+    ['a value that is not a number', { rows: [[1, 2], { x1: '3' }] }, /rows\.1 must map factor names to finite numbers/],
+    ['an empty row', { rows: [[]] }, /rows\.0 must be a non-empty array/],
+    ['a row that is a number', { rows: [7] }, /rows\.0 must be an object/],
+    ['rows that are not a list', { rows: { x1: 1 } }, /rows must be an array/],
+  ])('refuses %s, naming rows', async (_what, body, message) => {
+    const error = await rejection(validate(PredictRequest, 'body', body));
+    expect(error.issues).toEqual([{ path: 'rows', message: expect.stringMatching(message) }]);
+  });
+});
+
+describe('model and log queries', () => {
+  it('reads the model filters with the page', async () => {
+    const runId = '8a3e7f3c-2f1e-4c59-9a51-111111111111';
+    await expect(validate(ModelPageQuery, 'query', { kitId: '7', runId, algorithm: 'ridge', page: '2' })).resolves.toMatchObject({
+      kitId: 7,
+      runId,
+      algorithm: 'ridge',
+      page: 2,
+      pageSize: 50,
+    });
+  });
+
+  it('refuses a kit id that is not an integer and a run id that is not a UUID', async () => {
+    const error = await rejection(validate(ModelPageQuery, 'query', { kitId: '1.5', runId: 'r1' }));
+    expect([...new Set(error.issues?.map((i) => i.path))].sort()).toEqual(['kitId', 'runId']);
+  });
+
+  it('defaults the log page and reads an attempt', async () => {
+    await expect(validate(JobLogsQuery, 'query', {})).resolves.toMatchObject({ limit: 1000, offset: 0 });
+    await expect(validate(JobLogsQuery, 'query', { attempt: '2' })).resolves.toMatchObject({ attempt: 2 });
+    const error = await rejection(validate(JobLogsQuery, 'query', { attempt: '0' }));
+    expect(error.issues?.map((i) => i.path)).toEqual(['attempt']);
   });
 });
 

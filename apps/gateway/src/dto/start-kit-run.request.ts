@@ -1,5 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, registerDecorator } from 'class-validator';
+import { ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { KitRunParamsV1 } from '@vista/contracts';
+import { IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, ValidateNested, registerDecorator } from 'class-validator';
 
 /** Rejects the property when `other` is given too. */
 function AbsentWith(other: string): PropertyDecorator {
@@ -29,8 +31,15 @@ export class StartKitRunRequest {
   @AbsentWith('deckId')
   sourcePath?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Parameters for later stages, kept with the run.' })
+  @ApiPropertyOptional({
+    allOf: [{ $ref: getSchemaPath(KitRunParamsV1.name) }],
+    description:
+      'Parameters of the DOE, ML and optimize stages (every field has a default), checked before anything starts: ' +
+      'a bad value answers 400 naming its path (`params.doe.points`), and no run is started.',
+  })
   @IsOptional()
   @IsObject()
-  params?: Record<string, unknown>;
+  @ValidateNested()
+  @Type(() => KitRunParamsV1)
+  params?: KitRunParamsV1;
 }

@@ -171,6 +171,8 @@ describe('a kit run through the gateway, on the real platform processes', () => 
     });
     expect(started.status).toBe(202);
     const { runId } = (await started.json()) as { runId: string };
+    // The gateway checks a control against the run in the read model: wait until the projector shows it.
+    await jobStatusOf(platform.gatewayUrl, 45, ['PENDING', 'RUNNING']);
     const stopped = await fetch(api(`/runs/${runId}/control`), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { KitRunParamsV1 } from '@vista/contracts';
 import { ApiModule } from '../api.module.js';
+import { classSchemas } from './class-schema.js';
 
 /** The OpenAPI document of the REST API at /docs-json, with Swagger UI at /docs. */
 export function setupOpenApi(app: INestApplication): void {
@@ -14,5 +16,7 @@ export function setupOpenApi(app: INestApplication): void {
     .setVersion('1')
     .build();
   const document = SwaggerModule.createDocument(app, config, { include: [ApiModule] });
+  // The run parameters are contract classes without Swagger decorators: their schemas come from their validators.
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...classSchemas(KitRunParamsV1) } };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

@@ -4,8 +4,8 @@ import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import type { DeckCollectionDetail, HistoryEntry, JobState, KitState, KitSummary, ProjectorFreshness } from '../dto/kit.response.js';
 import { READ_SCHEMA, type DeckCollectionTable, type KitStateTable, type KitsTable, type ReadDatabase, type StateHistoryTable } from './read-model.tables.js';
 import { camelizeRow, iso } from './row-mapping.js';
-
-const STAGE_TABLES = { doe: 'doe_step', ml: 'ml_step', optimize: 'optimize_step' } as const;
+import { runVersion, toRun } from './run.queries.js';
+import { attemptsOf, latestPerStage } from './stage-views.js';
 
 /** Reads kits from the `read` schema: lists, the three-depth state and the history. */
 @Injectable()
@@ -50,6 +50,7 @@ export class KitQueries {
     const { rows } = await sql<{ position: number }>`
       select greatest(
         k.position,
+        (select greatest(r.position, (r.last_control ->> 'position')::bigint) from ${t('runs')} r where r.run_id = k.last_run_id),
         (select max(s.position) from ${t('kit_state')} s where s.kit_id = k.kit_id and s.run_id = k.last_run_id),
         ${maxOf('deck_collection')}, ${maxOf('doe_step')}, ${maxOf('ml_step')}, ${maxOf('optimize_step')}
       ) as position
@@ -58,9 +59,11 @@ export class KitQueries {
   }
 
   /**
-   * A kit's state at three depths for its latest run (jobs: the latest state of each task; details:
-   * the stage rows of every attempt), read in one repeatable-read snapshot so the
-   * depths agree with each other and with the position they are versioned by.
+   * A kit's state at three depths for its latest run — overall (the kit and the run), per job (the
+   * newest attempt of each stage, with its ML steps and what each produced) and the raw rows (jobs:
+   * the latest state of each task; details: the stage rows of every attempt) — read in one
+   * repeatable-read snapshot so the depths agree with each other and with the position they are
+   * versioned by.
    */
   async state(kitId: number): Promise<KitState | undefined> {
     return this.db
@@ -81,29 +84,33 @@ export class KitQueries {
               .orderBy('task_name')
               .execute()
           : [];
-        const deckCollection = runId ? await trx.selectFrom('deck_collection').selectAll().where('run_id', '=', runId).orderBy('position').execute() : [];
-        const doe = await stageRows(trx, STAGE_TABLES.doe, runId);
-        const ml = await stageRows(trx, STAGE_TABLES.ml, runId);
-        const optimize = await stageRows(trx, STAGE_TABLES.optimize, runId);
+        const run = runId ? await trx.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst() : undefined;
+        const deckCollection = await stageRows(trx, 'deck_collection', runId);
+        const doe = await stageRows(trx, 'doe_step', runId);
+        const ml = await stageRows(trx, 'ml_step', runId);
+        const optimize = await stageRows(trx, 'optimize_step', runId);
         const projector = await trx.selectFrom('projector_status').selectAll().where('projector', '=', 'projector').executeTakeFirst();
         const position = Math.max(
           kit.position,
+          run ? runVersion(run) : 0,
           ...jobs.map((r) => r.position),
-          ...deckCollection.map((r) => r.position),
-          ...[...doe, ...ml, ...optimize].map((r) => Number(r.position)),
+          ...[...deckCollection, ...doe, ...ml, ...optimize].map((r) => Number(r.position)),
         );
+        const stageRowsOfRun = [...deckCollection, ...doe, ...ml, ...optimize] as unknown as Record<string, unknown>[];
         const freshness: ProjectorFreshness | null = projector
           ? { position: projector.position, lagEvents: projector.lag_events, lagSeconds: projector.lag_seconds, heartbeatAt: iso(projector.heartbeat_at) }
           : null;
         return {
           kitId,
           overall: toKitSummary(kit),
-          jobs: jobs.map((row) => withJobTimes(toJobState(row), [...deckCollection, ...doe, ...ml, ...optimize])),
+          run: run ? toRun(run) : null,
+          stages: latestPerStage(attemptsOf({ deck: deckCollection, doe, ml, optimize })),
+          jobs: jobs.map((row) => withJobTimes(toJobState(row), stageRowsOfRun)),
           details: {
             deckCollection: deckCollection.map(toDeckCollectionDetail),
-            doe: doe.map(camelizeRow),
-            ml: ml.map(camelizeRow),
-            optimize: optimize.map(camelizeRow),
+            doe: doe.map((row) => camelizeRow(row as unknown as Record<string, unknown>)),
+            ml: ml.map((row) => camelizeRow(row as unknown as Record<string, unknown>)),
+            optimize: optimize.map((row) => camelizeRow(row as unknown as Record<string, unknown>)),
           },
           freshness: { position, projector: freshness },
         };
@@ -125,15 +132,13 @@ export class KitQueries {
   }
 }
 
+type StageTable = 'deck_collection' | 'doe_step' | 'ml_step' | 'optimize_step';
+
 /** Detail rows of a stage for a run: every attempt of its jobs, oldest first. */
-async function stageRows(
-  trx: Transaction<ReadDatabase>,
-  table: (typeof STAGE_TABLES)[keyof typeof STAGE_TABLES],
-  runId: string | null,
-): Promise<Record<string, unknown>[]> {
+async function stageRows<T extends StageTable>(trx: Transaction<ReadDatabase>, table: T, runId: string | null): Promise<Selectable<ReadDatabase[T]>[]> {
   if (!runId) return [];
-  const rows = await trx.selectFrom(table).selectAll().where('run_id', '=', runId).orderBy('position').execute();
-  return rows as unknown as Record<string, unknown>[];
+  const rows = await (trx as Transaction<any>).selectFrom(table).selectAll().where('run_id', '=', runId).orderBy('position').execute();
+  return rows as Selectable<ReadDatabase[T]>[];
 }
 
 export function toKitSummary(row: Selectable<KitsTable>): KitSummary {
@@ -151,11 +156,11 @@ export function toKitSummary(row: Selectable<KitsTable>): KitSummary {
 }
 
 /**
- * A job's start and end times come from its stage row (kept per job whatever order events arrive
- * in); the state row only holds the latest transition. ML rows are per step: matched by step name.
+ * A job's start and end times come from its stage row (kept per attempt whatever order events
+ * arrive in); the state row only holds the latest transition. ML rows are per step: matched by step name.
  */
 function withJobTimes(job: JobState, stageRows: readonly Record<string, unknown>[]): JobState {
-  const row = stageRows.find((r) => r.job_id === job.jobId && (r.step_name === undefined || r.step_name === job.taskName));
+  const row = stageRows.find((r) => r.job_id === job.jobId && r.attempt === job.attempt && (r.step_name === undefined || r.step_name === job.taskName));
   if (!row) return job;
   return {
     ...job,

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Objm } from '@nats-io/obj';
 import type { Msg, Subscription } from '@nats-io/transport-node';
+import type { CommandDefinition } from '@vista/contracts';
 import { createDatabase } from '@vista/db';
 import { type TestBus, type TestDatabase, createTestBus, createTestDatabase } from '@vista/testing';
 import type { Kysely } from 'kysely';
@@ -87,15 +88,17 @@ export type CommandReply = { response: unknown } | { err: { code: string; messag
 
 /**
  * A stand-in service on the real bus: answers one command subject in Nest's NATS reply format
- * (`{id, response|err, isDisposed}`), recording what it received.
+ * (`{id, response|err, isDisposed}`), recording what it received. `command` is a contract (its
+ * subject) or the name of a deck command.
  */
 export function respondTo<P = Record<string, unknown>>(
   bus: TestBus,
-  command: string,
+  command: string | CommandDefinition,
   answer: (packet: CommandPacket<P>) => CommandReply | Promise<CommandReply>,
 ): { received: CommandPacket<P>[]; subscription: Subscription } {
   const received: CommandPacket<P>[] = [];
-  const subscription = bus.nc.subscribe(bus.names.commandSubject(`cmd.deck.${command}`), {
+  const pattern = typeof command === 'string' ? `cmd.deck.${command}` : command.pattern;
+  const subscription = bus.nc.subscribe(bus.names.commandSubject(pattern), {
     callback: (error: Error | null, msg: Msg) => {
       if (error) return;
       const packet = msg.json<CommandPacket<P>>();

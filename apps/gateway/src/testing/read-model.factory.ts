@@ -22,6 +22,7 @@ export const ReadModelFactory = {
     params: JSON.stringify({}),
     started_at: new Date('2026-03-01T08:00:00Z'),
     status: 'RUNNING',
+    last_control: null,
     ...o,
   }),
 
@@ -67,6 +68,55 @@ export const ReadModelFactory = {
     created_at: new Date('2026-03-01T08:00:00Z'),
     updated_at: new Date('2026-03-01T08:00:02Z'),
     metadata: JSON.stringify({}),
+    ...o,
+  }),
+
+  /** A row of doe_step or optimize_step (one attempt of the job). */
+  stage: (o: { job_id: string; run_id: string; kit_id: number; position: number } & Record<string, unknown>) => ({
+    attempt: 1,
+    status: 'RUNNING',
+    reason: null,
+    requested_at: new Date('2026-03-01T08:01:00Z'),
+    started_at: new Date('2026-03-01T08:01:01Z'),
+    finished_at: null,
+    timeout_ms: 300_000,
+    created_at: new Date('2026-03-01T08:01:00Z'),
+    updated_at: new Date('2026-03-01T08:01:01Z'),
+    metadata: JSON.stringify({}),
+    ...o,
+  }),
+
+  /** A row of ml_step: one step of one attempt of the ML job. */
+  mlStep: (o: { job_id: string; run_id: string; kit_id: number; step_name: string; step_order: number; position: number } & Record<string, unknown>) => ({
+    ...ReadModelFactory.stage(o),
+    ...o,
+  }),
+
+  model: (o: { model_id: string; kit_id: number; run_id: string; position: number } & Record<string, unknown>) => ({
+    model_version: 1,
+    algorithm: 'ridge',
+    deck_id: randomUUID(),
+    dataset_id: randomUUID(),
+    metrics: JSON.stringify({ rmse: 0.41, mae: 0.3 }),
+    r2: 0.93,
+    hyperparameters: JSON.stringify({ alpha: 0.1 }),
+    params: JSON.stringify({ scaling: 'standard' }),
+    factors: JSON.stringify(['temperature', 'pressure']),
+    response: 'yield',
+    lineage: JSON.stringify({ deckId: 'd', datasetId: 'ds', designType: 'latin-hypercube' }),
+    artifact_digest: 'sha256:ab12',
+    registered_at: new Date('2026-03-01T08:05:00Z'),
+    ...o,
+  }),
+
+  jobLog: (o: { job_id: string; run_id: string; kit_id: number; seq: number; position: number } & Record<string, unknown>) => ({
+    event_id: randomUUID(),
+    attempt: 1,
+    job_type: 'doe',
+    at: new Date('2026-03-01T08:01:02Z'),
+    level: 'info',
+    task: null,
+    message: 'working',
     ...o,
   }),
 

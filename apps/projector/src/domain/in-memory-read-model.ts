@@ -1,7 +1,7 @@
 import type { DeliveredEvent } from '@vista/contracts';
 import { keyOf, MERGE_RULES, mergeRow } from './merge-rules.js';
 import { appliedMarkers, foldEvents } from './read-model.fold.js';
-import type { FoldedEventRow, HistoryRow, KitRow, UpsertRows, UpsertTable } from './read-model.rows.js';
+import type { FoldedEventRow, HistoryRow, JobLogRow, KitRow, UpsertRows, UpsertTable } from './read-model.rows.js';
 
 /** Every table of the read model as plain rows, ordered by key (state_history without its serial id). */
 export interface ReadModelSnapshot {
@@ -16,6 +16,8 @@ export interface ReadModelSnapshot {
   optimize_step: UpsertRows['optimize_step'][];
   decks: UpsertRows['decks'][];
   models: UpsertRows['models'][];
+  /** By position, then line. */
+  job_logs: JobLogRow[];
 }
 
 /**
@@ -26,6 +28,7 @@ export interface ReadModelSnapshot {
 export class InMemoryReadModel {
   private readonly history = new Map<string, HistoryRow>();
   private readonly folded = new Map<string, FoldedEventRow>();
+  private readonly jobLogs = new Map<string, JobLogRow>();
   private readonly tables = Object.fromEntries(Object.keys(MERGE_RULES).map((t) => [t, new Map()])) as {
     [T in UpsertTable]: Map<string, UpsertRows[T]>;
   };
@@ -46,6 +49,10 @@ export class InMemoryReadModel {
     }
     const changes = foldEvents(events.filter((e) => fresh.has(e.envelope.eventId)));
     for (const table of Object.keys(changes.rows) as UpsertTable[]) this.upsert(table, changes.rows[table]);
+    for (const line of changes.jobLogs) {
+      const key = `${line.event_id}\u0000${line.seq}`;
+      if (!this.jobLogs.has(key)) this.jobLogs.set(key, line);
+    }
     return fresh.size;
   }
 
@@ -64,6 +71,7 @@ export class InMemoryReadModel {
       optimize_step: rows('optimize_step'),
       decks: rows('decks'),
       models: rows('models'),
+      job_logs: [...this.jobLogs.values()].sort((a, b) => a.position - b.position || a.seq - b.seq).map((row) => ({ ...row })),
     };
   }
 

@@ -18,9 +18,16 @@ export interface MergeRule<R> {
   readonly merged?: readonly Column<R>[];
   /** Counters: each version carries what its own events add. */
   readonly summed?: readonly Column<R>[];
+  /**
+   * JSON objects that carry the position of the event that set them (their `position` key): the
+   * higher stamp wins and null never does. For a value set by other events than the row's own
+   * (a run's stop or retry), which must neither override nor be overridden by the `latest` columns.
+   */
+  readonly stamped?: readonly Column<R>[];
 }
 
-const stageOnce = ['run_id', 'kit_id', 'attempt', 'requested_at', 'started_at', 'finished_at', 'timeout_ms'] as const;
+// A retry is a new attempt of the same job: each attempt is a row of its own, its history kept.
+const stageOnce = ['run_id', 'kit_id', 'requested_at', 'started_at', 'finished_at', 'timeout_ms'] as const;
 const stageLatest = ['status', 'reason', 'updated_at'] as const;
 
 export const MERGE_RULES: { readonly [T in UpsertTable]: MergeRule<UpsertRows[T]> } = {
@@ -34,6 +41,9 @@ export const MERGE_RULES: { readonly [T in UpsertTable]: MergeRule<UpsertRows[T]
     key: ['run_id'],
     latest: ['status'],
     once: ['kit_id', 'deck_id', 'source_path', 'params', 'started_at'],
+    // Rows of KitRunStopped / KitRunRetried have position 0 (they never win `latest`); the control
+    // they record is stamped with its event's position.
+    stamped: ['last_control'],
   },
   kit_state: {
     key: ['kit_id', 'job_type', 'task_name'],
@@ -43,28 +53,28 @@ export const MERGE_RULES: { readonly [T in UpsertTable]: MergeRule<UpsertRows[T]
     latest: ['job_id', 'run_id', 'attempt', 'status', 'current_order', 'created_at', 'started_at', 'finished_at', 'reason', 'metadata'],
   },
   deck_collection: {
-    key: ['job_id'],
+    key: ['job_id', 'attempt'],
     latest: stageLatest,
     once: [...stageOnce, 'deck_id', 'source_path', 'row_count', 'factors', 'responses'],
     earliest: ['created_at'],
     merged: ['metadata'],
   },
   doe_step: {
-    key: ['job_id'],
+    key: ['job_id', 'attempt'],
     latest: stageLatest,
     once: [...stageOnce, 'data_info'],
     earliest: ['created_at'],
     merged: ['metadata'],
   },
   ml_step: {
-    key: ['job_id', 'step_name'],
+    key: ['job_id', 'attempt', 'step_name'],
     latest: stageLatest,
     once: [...stageOnce, 'step_order'],
     earliest: ['created_at'],
     merged: ['metadata'],
   },
   optimize_step: {
-    key: ['job_id'],
+    key: ['job_id', 'attempt'],
     latest: stageLatest,
     once: stageOnce,
     earliest: ['created_at'],
@@ -76,13 +86,38 @@ export const MERGE_RULES: { readonly [T in UpsertTable]: MergeRule<UpsertRows[T]
   },
   models: {
     key: ['model_id'],
-    latest: ['model_version', 'kit_id', 'run_id', 'algorithm', 'deck_id', 'dataset_id', 'metrics', 'r2', 'registered_at'],
+    latest: [
+      'model_version',
+      'kit_id',
+      'run_id',
+      'algorithm',
+      'deck_id',
+      'dataset_id',
+      'metrics',
+      'r2',
+      'hyperparameters',
+      'params',
+      'factors',
+      'response',
+      'lineage',
+      'artifact_digest',
+      'registered_at',
+    ],
   },
 };
 
 /** Every column a rule names, key first; position last. */
 export function columnsOf<R>(rule: MergeRule<R>): string[] {
-  return [...rule.key, ...rule.latest, ...(rule.once ?? []), ...(rule.earliest ?? []), ...(rule.merged ?? []), ...(rule.summed ?? []), 'position'];
+  return [
+    ...rule.key,
+    ...rule.latest,
+    ...(rule.once ?? []),
+    ...(rule.earliest ?? []),
+    ...(rule.merged ?? []),
+    ...(rule.summed ?? []),
+    ...(rule.stamped ?? []),
+    'position',
+  ];
 }
 
 /** The identity of a row under a rule (its primary key as one string). */
@@ -113,8 +148,18 @@ export function mergeInto<R extends { position: number }>(rule: MergeRule<R>, ex
     e[c] = incomingIsNewer ? { ...a, ...b } : { ...b, ...a };
   }
   for (const c of rule.summed ?? []) e[c] = (e[c] as number) + (i[c] as number);
+  for (const c of rule.stamped ?? []) e[c] = newerStamp(e[c] as Stamped | null, i[c] as Stamped | null);
   e.position = Math.max(existing.position, incoming.position);
   return existing;
+}
+
+type Stamped = { position: number } & Record<string, unknown>;
+
+/** The stamped value with the higher position; null never wins. */
+export function newerStamp(a: Stamped | null, b: Stamped | null): Stamped | null {
+  if (a === null || a === undefined) return b ?? null;
+  if (b === null || b === undefined) return a;
+  return b.position > a.position ? b : a;
 }
 
 function earliest(a: string | null, b: string | null): string | null {

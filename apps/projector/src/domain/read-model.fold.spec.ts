@@ -153,8 +153,27 @@ describe('read model fold', () => {
       ...f.kitRun({ kitId: 3, stopAt: { task: 'optimize', ending: 'TIMEOUT' } }),
       f.deckIngested(),
     ];
+    // Controls and logs of a run: a stop, a retry, another stop, and log lines of its jobs.
+    const controlled = f.kitRun({ kitId: 4, stopAt: { task: 'doe', ending: 'CANCELLED' } });
+    const runId = controlled[0]!.data.runId as string;
+    const { kitId, jobId, attempt } = controlled.find((e) => e.type === 'DoeRequested')!.data as unknown as JobContext;
+    const doe: JobContext = { kitId, runId, jobId, attempt };
+    envelopes.push(
+      ...controlled,
+      f.kitRunStopped(4, runId, 'wrong deck'),
+      f.jobLogged(doe, 'doe', [{ message: 'design: 20 points' }, { message: 'cancelled', level: 'warn' }]),
+      f.kitRunRetried(4, runId, 'deck fixed'),
+      f.lifecycle('DoeRequested', { ...doe, attempt: 2 }),
+      f.jobLogged({ ...doe, attempt: 2 }, 'doe', [{ message: 'design: 20 points, again' }]),
+      f.kitRunStopped(4, runId, 'changed my mind'),
+    );
     const events = delivered(envelopes);
-    const inOrder = given(events).when().then();
+    const inOrder = given(events)
+      .when()
+      .then((s) => {
+        expect(s.runs.find((r) => r.run_id === runId)).toMatchObject({ status: 'RUNNING', last_control: { action: 'stop', reason: 'changed my mind' } });
+        expect(s.job_logs).toHaveLength(3);
+      });
 
     for (const seed of [1, 2, 3, 4, 5]) {
       const snapshot = given(...shuffledBatches(events, seed))
@@ -267,6 +286,171 @@ describe('read model fold', () => {
         expect(s.models).toEqual([expect.objectContaining({ kit_id: 3, algorithm: 'ridge', r2: 0.91 })]);
         expect(s.folded_events.map((e) => e.type)).toEqual(['KitRunStarted', 'ModelRegistered']);
       });
+  });
+
+  it("keeps attempt 1's row when attempt 2 of the same doe job begins", () => {
+    const f = new EventFactory();
+    const first = job();
+    const second = { ...first, attempt: 2 };
+    const attempt1 = [f.lifecycle('DoeRequested', first), f.lifecycle('DoeStarted', first), f.lifecycle('DoeFailed', first)];
+    const attempt2 = [f.lifecycle('DoeRequested', second), f.lifecycle('DoeStarted', second)];
+
+    given(delivered(attempt1))
+      .when(delivered(attempt2, attempt1.length + 1))
+      .then((s) => {
+        expect(s.doe_step.map((d) => [d.job_id, d.attempt, d.status, d.reason])).toEqual([
+          [first.jobId, 1, 'FAILED', 'the deck has a constant response'],
+          [first.jobId, 2, 'RUNNING', null],
+        ]);
+        expect(s.doe_step[0]).toMatchObject({
+          requested_at: attempt1[0]!.occurredAt,
+          started_at: attempt1[1]!.occurredAt,
+          finished_at: attempt1[2]!.occurredAt,
+        });
+        expect(s.doe_step[1]).toMatchObject({ requested_at: attempt2[0]!.occurredAt, started_at: attempt2[1]!.occurredAt, finished_at: null });
+        expect(Object.keys(s.doe_step[1]!.metadata)).toEqual(['DoeRequested', 'DoeStarted']);
+        expect(s.kit_state).toEqual([expect.objectContaining({ job_id: first.jobId, attempt: 2, status: 'RUNNING' })]);
+        expect(s.state_history.map((h) => [h.attempt, h.status])).toEqual([
+          [1, 'PENDING'],
+          [1, 'RUNNING'],
+          [1, 'FAILED'],
+          [2, 'PENDING'],
+          [2, 'RUNNING'],
+        ]);
+      });
+  });
+
+  it('keeps one ml_step row per attempt and step when the ML job is retried', () => {
+    const f = new EventFactory();
+    const first = job();
+    const second = { ...first, attempt: 2 };
+    given(
+      delivered([
+        f.lifecycle('MlStepRequested', first, { step: 'preprocess' }),
+        f.lifecycle('MlPreprocessCompleted', first),
+        f.lifecycle('MlStepRequested', first, { step: 'scaling', stepOrder: 2 }),
+        f.lifecycle('MlStepFailed', first, { step: 'scaling' }),
+        f.lifecycle('MlStepRequested', second, { step: 'preprocess' }),
+      ]),
+    )
+      .when()
+      .then((s) =>
+        expect(s.ml_step.map((m) => [m.attempt, m.step_name, m.status])).toEqual([
+          [1, 'preprocess', 'SUCCESS'],
+          [1, 'scaling', 'FAILED'],
+          [2, 'preprocess', 'PENDING'],
+        ]),
+      );
+  });
+
+  it('folds the lines of a job log once, whatever is redelivered or re-published', () => {
+    const f = new EventFactory();
+    const doe = job();
+    const logged = f.jobLogged(doe, 'doe', [
+      { message: 'design: latin hypercube, 20 points', task: 'doe' },
+      { message: 'labelling by interpolator' },
+      { message: '2 points outside the deck range', level: 'warn' },
+    ]);
+    const [event] = delivered([logged], 5);
+
+    given([event!])
+      .when([event!], [{ envelope: logged, position: 9 }])
+      .then((s) => {
+        expect(s.job_logs).toEqual([
+          {
+            event_id: logged.eventId,
+            seq: 0,
+            job_id: doe.jobId,
+            attempt: 1,
+            job_type: 'doe',
+            kit_id: 42,
+            run_id: doe.runId,
+            at: (logged.data.lines as { at: string }[])[0]!.at,
+            level: 'info',
+            task: 'doe',
+            message: 'design: latin hypercube, 20 points',
+            position: 5,
+          },
+          expect.objectContaining({ seq: 1, task: null, message: 'labelling by interpolator', position: 5 }),
+          expect.objectContaining({ seq: 2, level: 'warn', message: '2 points outside the deck range', position: 5 }),
+        ]);
+        expect(s.folded_events).toEqual([{ event_id: logged.eventId, type: 'JobLogged', position: 5 }]);
+        expect(s.kits).toEqual([]);
+      });
+  });
+
+  it('records a registered model with its hyperparameters, settings and lineage', () => {
+    const f = new EventFactory();
+    const ml = job();
+    const modelId = randomUUID();
+    const registered = f.modelRegistered(ml, modelId);
+    given(delivered([registered]))
+      .when()
+      .then((s) =>
+        expect(s.models).toEqual([
+          {
+            model_id: modelId,
+            model_version: 1,
+            kit_id: 42,
+            run_id: ml.runId,
+            algorithm: 'ridge',
+            deck_id: ml.jobId,
+            dataset_id: ml.jobId,
+            metrics: { rmse: 0.5 },
+            r2: 0.91,
+            hyperparameters: { alpha: 0.001 },
+            params: { scaling: 'standard' },
+            factors: ['x1', 'x2'],
+            response: 'y',
+            lineage: { deckId: ml.jobId, datasetId: ml.jobId, designType: 'latin-hypercube' },
+            artifact_digest: 'sha256:0',
+            registered_at: registered.data.registeredAt,
+            position: 1,
+          },
+        ]),
+      );
+  });
+
+  it("records a stop and a retry as the run's last control, leaving its status and jobs to the stages", () => {
+    const f = new EventFactory();
+    const run = f.kitRun({ kitId: 8, stopAt: { task: 'doe', ending: 'RUNNING' } });
+    const runId = run[0]!.data.runId as string;
+    const stopped = f.kitRunStopped(8, runId, 'wrong deck', 'user:ada');
+    const retried = f.kitRunRetried(8, runId, 'deck fixed', 'user:grace');
+
+    const before = given(delivered(run)).when().then();
+    given(delivered(run))
+      .when(delivered([stopped], run.length + 1))
+      .then((s) => {
+        expect(s.runs).toEqual([
+          {
+            ...before.runs[0],
+            last_control: { action: 'stop', at: stopped.data.stoppedAt, reason: 'wrong deck', actor: 'user:ada', position: run.length + 1 },
+          },
+        ]);
+        expect(s.kit_state).toEqual(before.kit_state);
+        expect(s.doe_step).toEqual(before.doe_step);
+        expect(s.kits).toEqual(before.kits);
+      });
+    // The newest control wins, also when the older one is applied last.
+    given(delivered([retried], run.length + 2))
+      .when(delivered(run), delivered([stopped], run.length + 1))
+      .then((s) =>
+        expect(s.runs).toEqual([
+          {
+            ...before.runs[0],
+            last_control: { action: 'retry', at: retried.data.retriedAt, reason: 'deck fixed', actor: 'user:grace', position: run.length + 2 },
+          },
+        ]),
+      );
+  });
+
+  it('says which kit a control changed', () => {
+    const f = new EventFactory();
+    const runId = randomUUID();
+    const changes = foldEvents(delivered([f.kitRunStopped(12, runId)], 30));
+    expect(changes.changedKits).toEqual(new Map([[12, 30]]));
+    expect(changes.rows.runs).toEqual([expect.objectContaining({ run_id: runId, position: 0, last_control: expect.objectContaining({ position: 30 }) })]);
   });
 
   it('stores an ingested deck with its statistics', () => {

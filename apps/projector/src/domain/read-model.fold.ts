@@ -1,12 +1,25 @@
 import { type DeliveredEvent, type JobStatus, type JobType, ML_STEPS, TASK_ORDER, type TaskName, findEvent, type PayloadOf } from '@vista/contracts';
 import { keyOf, MERGE_RULES, mergeInto } from './merge-rules.js';
-import type { DeckCollectionRow, FoldedEventRow, HistoryRow, Json, StageRow, UpsertRows, UpsertTable } from './read-model.rows.js';
+import type {
+  DeckCollectionRow,
+  FoldedEventRow,
+  HistoryRow,
+  JobLogRow,
+  Json,
+  RunControl,
+  RunRow,
+  StageRow,
+  UpsertRows,
+  UpsertTable,
+} from './read-model.rows.js';
 import { runStatusOf } from './run-status.js';
 import { UnfoldableEventError } from './unfoldable-event.error.js';
 
-/** What a batch of events writes: one merged row per key and table, plus who to notify. */
+/** What a batch of events writes: one merged row per key and table, appended log lines, plus who to notify. */
 export interface ReadModelChanges {
   readonly rows: { readonly [T in UpsertTable]: UpsertRows[T][] };
+  /** Lines of `JobLogged` events, append-only (a line already there is left as it is). */
+  readonly jobLogs: JobLogRow[];
   /** Kit id → highest position of the batch that touched it (for view-changed notifications). */
   readonly changedKits: ReadonlyMap<number, number>;
 }
@@ -83,6 +96,7 @@ export function foldEvents(events: readonly DeliveredEvent<object>[]): ReadModel
     models: new Map(),
   } as { [T in UpsertTable]: Map<string, UpsertRows[T]> };
   const changedKits = new Map<number, number>();
+  const jobLogs: JobLogRow[] = [];
 
   const put = <T extends UpsertTable>(table: T, row: UpsertRows[T]): void => {
     const rule = MERGE_RULES[table];
@@ -127,6 +141,7 @@ export function foldEvents(events: readonly DeliveredEvent<object>[]): ReadModel
         params: null,
         started_at: null,
         status: runStatus,
+        last_control: null,
         position,
       });
       put('kit_state', {
@@ -201,8 +216,46 @@ export function foldEvents(events: readonly DeliveredEvent<object>[]): ReadModel
           params: p.params,
           started_at: timestamp(p.startedAt, event),
           status: 'PENDING',
+          last_control: null,
           position,
         });
+        break;
+      }
+      case 'KitRunStopped':
+      case 'KitRunRetried': {
+        // The stage services record what follows (the job CANCELLED, the new attempt PENDING); the
+        // run keeps the control itself, which does not change its status.
+        const p = envelope.data as PayloadOf<'KitRunStopped'> | PayloadOf<'KitRunRetried'>;
+        touchKit(p.kitId, position);
+        const stopped = envelope.type === 'KitRunStopped';
+        const control: RunControl = {
+          action: stopped ? 'stop' : 'retry',
+          at: timestamp(stopped ? (p as PayloadOf<'KitRunStopped'>).stoppedAt : (p as PayloadOf<'KitRunRetried'>).retriedAt, event),
+          reason: p.reason ?? null,
+          actor: envelope.metadata.actor,
+          position,
+        };
+        put('runs', controlRow(p.runId, p.kitId, control));
+        break;
+      }
+      case 'JobLogged': {
+        const p = envelope.data as PayloadOf<'JobLogged'>;
+        p.lines.forEach((line, seq) =>
+          jobLogs.push({
+            event_id: envelope.eventId,
+            seq,
+            job_id: p.jobId,
+            attempt: p.attempt,
+            job_type: p.jobType,
+            kit_id: p.kitId,
+            run_id: p.runId,
+            at: timestamp(line.at, event),
+            level: line.level,
+            task: line.task ?? null,
+            message: line.message,
+            position,
+          }),
+        );
         break;
       }
       case 'DeckIngested': {
@@ -235,7 +288,14 @@ export function foldEvents(events: readonly DeliveredEvent<object>[]): ReadModel
           dataset_id: p.datasetId,
           metrics: p.metrics,
           r2: p.r2,
-          registered_at: occurredAt,
+          // Models registered before these were recorded have none.
+          hyperparameters: p.hyperparameters ?? null,
+          params: p.params ?? null,
+          factors: p.factors ?? null,
+          response: p.response ?? null,
+          lineage: p.lineage ?? null,
+          artifact_digest: p.artifactDigest ?? null,
+          registered_at: p.registeredAt === undefined ? occurredAt : timestamp(p.registeredAt, event),
           position,
         });
         break;
@@ -248,6 +308,7 @@ export function foldEvents(events: readonly DeliveredEvent<object>[]): ReadModel
 
   return {
     rows: Object.fromEntries(Object.entries(tables).map(([t, m]) => [t, [...m.values()]])) as ReadModelChanges['rows'],
+    jobLogs,
     changedKits,
   };
 }
@@ -278,6 +339,25 @@ function historyRow(event: DeliveredEvent<object>, lifecycle: Lifecycle): Histor
     metadata: { ...detailOf(p), event: envelope.type, actor: envelope.metadata.actor, correlationId: envelope.metadata.correlationId },
     event_id: envelope.eventId,
     position,
+  };
+}
+
+/**
+ * The run row a stop or retry writes: position 0, so its placeholder columns never win over the
+ * run's own (`latest` needs a higher position, `once` keeps the first non-null); the control is
+ * stamped with its event's position and merges on that.
+ */
+function controlRow(runId: string, kitId: number, control: RunControl): RunRow {
+  return {
+    run_id: runId,
+    kit_id: kitId,
+    deck_id: null,
+    source_path: null,
+    params: null,
+    started_at: null,
+    status: 'PENDING',
+    last_control: control,
+    position: 0,
   };
 }
 

@@ -24,6 +24,16 @@ export interface RunRow {
   params: Json | null;
   started_at: string | null;
   status: JobStatus;
+  last_control: RunControl | null;
+  position: number;
+}
+
+/** The latest stop or retry of a run; it carries its own position (a `stamped` column). */
+export interface RunControl {
+  action: 'stop' | 'retry';
+  at: string;
+  reason: string | null;
+  actor: string;
   position: number;
 }
 
@@ -128,7 +138,29 @@ export interface ModelRow {
   dataset_id: string;
   metrics: Json;
   r2: number;
+  hyperparameters: Json | null;
+  params: Json | null;
+  factors: string[] | null;
+  response: string | null;
+  lineage: Json | null;
+  artifact_digest: string | null;
   registered_at: string;
+  position: number;
+}
+
+/** One line of a `JobLogged` event; append-only, keyed by (event_id, seq). */
+export interface JobLogRow {
+  event_id: string;
+  seq: number;
+  job_id: string;
+  attempt: number;
+  job_type: string;
+  kit_id: number;
+  run_id: string;
+  at: string;
+  level: string;
+  task: string | null;
+  message: string;
   position: number;
 }
 

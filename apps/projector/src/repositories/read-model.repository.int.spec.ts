@@ -21,6 +21,10 @@ describe('ReadModelRepository', () => {
 
   const story = () => {
     const f = new EventFactory();
+    const stopped = f.kitRun({ kitId: 5, stopAt: { task: 'doe', ending: 'CANCELLED' } });
+    const runId = stopped[0]!.data.runId as string;
+    const { jobId } = stopped.find((e) => e.type === 'DoeRequested')!.data as { jobId: string };
+    const doe = { kitId: 5, runId, jobId, attempt: 1 };
     return delivered([
       f.deckIngested(),
       ...f.kitRun({ kitId: 1 }),
@@ -28,6 +32,18 @@ describe('ReadModelRepository', () => {
       ...f.kitRun({ kitId: 1, stopAt: { task: 'doe', ending: 'CANCELLED' } }),
       ...f.kitRun({ kitId: 3, stopAt: { task: 'optimize', ending: 'TIMEOUT' } }),
       ...f.kitRun({ kitId: 4, stopAt: { task: 'scaling', ending: 'RUNNING' } }),
+      // A run stopped and retried: attempt 2 of its DOE job, the controls and the job's log lines.
+      ...stopped,
+      f.kitRunStopped(5, runId, 'wrong deck'),
+      f.jobLogged(doe, 'doe', [
+        { message: 'design: 20 points', task: 'doe' },
+        { message: 'cancelled', level: 'warn' },
+      ]),
+      f.kitRunRetried(5, runId),
+      f.lifecycle('DoeRequested', { ...doe, attempt: 2 }),
+      f.lifecycle('DoeStarted', { ...doe, attempt: 2 }),
+      f.jobLogged({ ...doe, attempt: 2 }, 'doe', [{ message: 'design: 20 points, again' }]),
+      f.kitRunStopped(5, runId, 'changed my mind'),
     ]);
   };
 
@@ -53,6 +69,16 @@ describe('ReadModelRepository', () => {
     const snapshot = await readSnapshot(db, sut.schema);
     expect(snapshot).toEqual(reference.snapshot());
     expect(snapshot.kits.find((k) => k.kit_id === 1)).toMatchObject({ runs: 2, status: 'CANCELLED', current_task: 'doe' });
+    expect(snapshot.doe_step.filter((d) => d.kit_id === 5).map((d) => [d.attempt, d.status])).toEqual([
+      [1, 'CANCELLED'],
+      [2, 'RUNNING'],
+    ]);
+    expect(snapshot.runs.find((r) => r.kit_id === 5)?.last_control).toMatchObject({ action: 'stop', reason: 'changed my mind', actor: 'user:ada' });
+    expect(snapshot.job_logs.map((l) => [l.attempt, l.seq, l.message])).toEqual([
+      [1, 0, 'design: 20 points'],
+      [1, 1, 'cancelled'],
+      [2, 0, 'design: 20 points, again'],
+    ]);
     expect(await sut.status()).toMatchObject({ position: events.length, appliedEvents: events.length });
   });
 

@@ -46,6 +46,7 @@ const COLUMN_TYPES: { readonly [T in UpsertTable]: Readonly<Record<keyof UpsertR
     params: 'jsonb',
     started_at: 'timestamptz',
     status: 'text',
+    last_control: 'jsonb',
     position: 'bigint',
   },
   kit_state: {
@@ -98,6 +99,12 @@ const COLUMN_TYPES: { readonly [T in UpsertTable]: Readonly<Record<keyof UpsertR
     dataset_id: 'uuid',
     metrics: 'jsonb',
     r2: 'double precision',
+    hyperparameters: 'jsonb',
+    params: 'jsonb',
+    factors: 'jsonb',
+    response: 'text',
+    lineage: 'jsonb',
+    artifact_digest: 'text',
     registered_at: 'timestamptz',
     position: 'bigint',
   },
@@ -119,6 +126,21 @@ const HISTORY_TYPES = {
 } as const satisfies Record<string, SqlType>;
 
 const FOLDED_TYPES = { event_id: 'uuid', type: 'text', position: 'bigint' } as const satisfies Record<string, SqlType>;
+
+const JOB_LOG_TYPES = {
+  event_id: 'uuid',
+  seq: 'integer',
+  job_id: 'uuid',
+  attempt: 'integer',
+  job_type: 'text',
+  kit_id: 'integer',
+  run_id: 'uuid',
+  at: 'timestamptz',
+  level: 'text',
+  task: 'text',
+  message: 'text',
+  position: 'bigint',
+} as const satisfies Record<string, SqlType>;
 
 const UPSERT_ORDER: readonly UpsertTable[] = ['kits', 'runs', 'kit_state', 'deck_collection', 'doe_step', 'ml_step', 'optimize_step', 'decks', 'models'];
 
@@ -174,7 +196,7 @@ export class ReadModelRepository {
     // Fold and build the statements before the transaction opens: while it is open it holds a
     // transaction id, and every outbox relay on the server waits for it (the xmin rule).
     const expected = foldEvents(events);
-    const upserts = this.upsertStatements(expected);
+    const upserts = this.writeStatements(expected);
     return this.db.transaction().execute((trx) => this.applyWith(trx, events, options, { changes: expected, upserts }));
   }
 
@@ -208,7 +230,7 @@ export class ReadModelRepository {
     // Usually every event is new and the prepared fold stands; otherwise fold only the new ones.
     const allFresh = fresh.size === events.length;
     const changes = allFresh && prepared ? prepared.changes : foldEvents(allFresh ? events : events.filter((e) => fresh.has(e.envelope.eventId)));
-    const writes = allFresh && prepared ? [...prepared.upserts] : this.upsertStatements(changes);
+    const writes = allFresh && prepared ? [...prepared.upserts] : this.writeStatements(changes);
 
     // Every upsert and the progress in one statement (data-modifying CTEs): one round trip per batch.
     writes.push(sql`w_status as (
@@ -219,12 +241,19 @@ export class ReadModelRepository {
     return { fresh: fresh.size, changes, maxPosition };
   }
 
-  private upsertStatements(changes: ReturnType<typeof foldEvents>): RawBuilder<unknown>[] {
+  private writeStatements(changes: ReturnType<typeof foldEvents>): RawBuilder<unknown>[] {
     const writes: RawBuilder<unknown>[] = [];
     for (const table of UPSERT_ORDER) {
       const rows = changes.rows[table];
       if (rows.length > 0)
         writes.push(sql`${sql.id(`w_${table}`)} as (${this.statements[table](sortByKey(MERGE_RULES[table] as MergeRule<object>, rows as object[]) as never)})`);
+    }
+    if (changes.jobLogs.length > 0) {
+      // Append-only, like the history: a line already there (same event, same index) stays as it is.
+      writes.push(sql`w_job_logs as (
+        insert into ${sql.id(this.schema)}.job_logs (${columnList(JOB_LOG_TYPES)})
+        select * from ${recordset(JOB_LOG_TYPES, changes.jobLogs)}
+        on conflict (event_id, seq) do nothing)`);
     }
     return writes;
   }
@@ -315,6 +344,11 @@ function upsertStatement<T extends UpsertTable>(schema: string, table: T): (rows
   for (const c of rule.summed ?? []) {
     sets.push(sql`${id(c)} = ${t(c)} + ${x(c)}`);
     changes.push(sql`${x(c)} <> 0`);
+  }
+  for (const c of rule.stamped ?? []) {
+    const wins = sql`(${x(c)} is not null and (${t(c)} is null or (${x(c)} ->> 'position')::bigint > (${t(c)} ->> 'position')::bigint))`;
+    sets.push(sql`${id(c)} = case when ${wins} then ${x(c)} else ${t(c)} end`);
+    changes.push(wins);
   }
   sets.push(sql`position = greatest(t.position, excluded.position)`);
 

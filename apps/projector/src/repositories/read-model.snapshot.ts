@@ -32,6 +32,7 @@ export async function readSnapshot(db: Kysely<any>, schema: string): Promise<Rea
     optimize_step: await keyed('optimize_step'),
     decks: await keyed('decks'),
     models: await keyed('models'),
+    job_logs: (await all('job_logs', sql`position, seq`)) as never,
   };
 }
 

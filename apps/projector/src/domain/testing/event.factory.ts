@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveredEvent, EventEnvelope, EventName, JobStatus, PayloadOf, TaskName } from '@vista/contracts';
+import type { DeliveredEvent, EventEnvelope, EventName, JobStatus, JobType, LogLevel, PayloadOf, TaskName } from '@vista/contracts';
 import { findEvent, ML_STEPS } from '@vista/contracts';
 
 /** The job an event is about. */
@@ -83,6 +83,22 @@ export class EventFactory {
     });
   }
 
+  kitRunStopped(kitId: number, runId: string, reason = 'stopped by an operator', actor = 'user:ada'): AnyEnvelope {
+    const at = this.tick();
+    return this.withActor(this.envelope('KitRunStopped', { kitId, runId, stoppedAt: at, reason }, runId), actor);
+  }
+
+  kitRunRetried(kitId: number, runId: string, reason?: string, actor = 'user:ada'): AnyEnvelope {
+    const at = this.tick();
+    return this.withActor(this.envelope('KitRunRetried', { kitId, runId, retriedAt: at, ...(reason ? { reason } : {}) }, runId), actor);
+  }
+
+  /** Lines a job wrote, each a tick apart. */
+  jobLogged(job: JobContext, jobType: JobType, lines: readonly { message: string; level?: LogLevel; task?: string }[]): AnyEnvelope {
+    const stamped = lines.map((line) => ({ at: this.tick(), level: line.level ?? 'info', message: line.message, ...(line.task ? { task: line.task } : {}) }));
+    return this.envelope('JobLogged', { ...job, jobType, lines: stamped }, job.runId);
+  }
+
   modelRegistered(job: JobContext, modelId: string = randomUUID()): AnyEnvelope {
     const at = this.tick();
     return this.envelope(
@@ -107,6 +123,10 @@ export class EventFactory {
       },
       job.runId,
     );
+  }
+
+  private withActor(envelope: AnyEnvelope, actor: string): AnyEnvelope {
+    return { ...envelope, metadata: { ...envelope.metadata, actor } };
   }
 
   /** Every event of one kit run, in order: started, then each task requested → started → ended. */
@@ -142,7 +162,7 @@ export function delivered(envelopes: readonly AnyEnvelope[], first = 1): Deliver
 const TASKS: readonly TaskName[] = ['deck_collection', 'doe', 'preprocess', 'scaling', 'training', 'test', 'optimize'];
 const STEP_OF = { preprocess: 'preprocess', scaling: 'scaling', training: 'training', test: 'test' } as const;
 
-type LifecycleEventName = Exclude<EventName, 'KitRunStarted' | 'DeckIngested' | 'ModelRegistered'>;
+export type LifecycleEventName = Exclude<EventName, 'KitRunStarted' | 'KitRunStopped' | 'KitRunRetried' | 'JobLogged' | 'DeckIngested' | 'ModelRegistered'>;
 
 interface TaskEvents {
   requested: LifecycleEventName;
@@ -180,13 +200,25 @@ const EVENTS_OF: Record<TaskName, TaskEvents> = {
 
 const SOME_UUID = '00000000-0000-4000-8000-000000000001';
 
+/** What the stages hand on along the chain. */
+const CHAIN = {
+  deckId: SOME_UUID,
+  datasetId: SOME_UUID,
+  designType: 'latin-hypercube',
+  factors: ['temp', 'pressure'],
+  responses: ['yield'],
+  response: 'yield',
+  bounds: { temp: [1, 9], pressure: [0.5, 2] },
+  params: { doe: { points: 20 } },
+};
+
 function lifecyclePayload(type: LifecycleEventName, at: string): Record<string, unknown> {
   if (type.endsWith('Requested')) {
     const base = { requestedAt: at, timeoutMs: 300_000 };
     if (type === 'DeckCollectionRequested') return { ...base, sourcePath: 'decks/wafer.csv' };
-    if (type === 'DoeRequested') return { ...base, deckId: SOME_UUID, design: { type: 'lhs', points: 20 } };
+    if (type === 'DoeRequested') return { ...base, deckId: SOME_UUID, design: { type: 'lhs', points: 20 }, chain: CHAIN };
     if (type === 'MlStepRequested') return { ...base, datasetId: SOME_UUID, step: 'preprocess', stepOrder: 1 };
-    return { ...base, modelId: SOME_UUID, goal: { kind: 'minimize' } };
+    return { ...base, modelId: SOME_UUID, goal: { kind: 'minimize' }, chain: CHAIN };
   }
   if (type.endsWith('Started')) return { startedAt: at };
   if (type.endsWith('Failed')) return { failedAt: at, reason: 'the deck has a constant response' };
@@ -196,7 +228,7 @@ function lifecyclePayload(type: LifecycleEventName, at: string): Record<string, 
     case 'DeckCollectionCompleted':
       return { completedAt: at, deckId: SOME_UUID, rowCount: 12, factors: ['temp', 'pressure'], responses: ['yield'] };
     case 'DoeCompleted':
-      return { completedAt: at, designType: 'lhs', pointCount: 20, datasetId: SOME_UUID, dataInfo: { rows: 20, columns: 3 } };
+      return { completedAt: at, designType: 'lhs', pointCount: 20, datasetId: SOME_UUID, dataInfo: { rows: 20, columns: 3 }, chain: CHAIN };
     case 'MlPreprocessCompleted':
       return { completedAt: at, rowsIn: 20, rowsOut: 19, report: { outliers: 1 } };
     case 'MlScalingCompleted':
@@ -204,9 +236,32 @@ function lifecyclePayload(type: LifecycleEventName, at: string): Record<string, 
     case 'MlTrainingCompleted':
       return { completedAt: at, modelId: SOME_UUID, algorithm: 'ridge', hyperparameters: { alpha: 0.1 } };
     case 'MlTestCompleted':
-      return { completedAt: at, modelId: SOME_UUID, rmse: 0.4, mae: 0.3, r2: 0.93 };
+      return {
+        completedAt: at,
+        modelId: SOME_UUID,
+        rmse: 0.4,
+        mae: 0.3,
+        r2: 0.93,
+        algorithm: 'ridge',
+        testRows: 4,
+        validation: { kind: 'holdout', testFraction: 0.2 },
+        chain: CHAIN,
+      };
     case 'OptimizeCompleted':
-      return { completedAt: at, modelId: SOME_UUID, bestFactors: { temp: 4.2 }, predicted: { yield: 0.97 }, evaluations: 64 };
+      return {
+        completedAt: at,
+        modelId: SOME_UUID,
+        bestFactors: { temp: 4.2 },
+        predicted: { yield: 0.97 },
+        evaluations: 64,
+        goal: { kind: 'minimize' },
+        objective: 0.97,
+        starts: 20,
+        trace: [
+          { evaluation: 1, objective: 1.4 },
+          { evaluation: 12, objective: 0.97 },
+        ],
+      };
     default:
       throw new Error(`no payload for ${type}`);
   }

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { JOB_STATUSES, JOB_TYPES, ML_STEPS } from '@vista/contracts';
+
+const DETAIL = { type: 'object', additionalProperties: true, nullable: true } as const;
+
+/** One step of an ML job attempt (`read.ml_step`), with what the step produced. */
+export class MlStepView {
+  @ApiProperty({ enum: ML_STEPS }) step!: string;
+  @ApiProperty({ description: 'Place of the step in the ML job (1–4).' }) stepOrder!: number;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) requestedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({
+    ...DETAIL,
+    description:
+      'What the step produced, null until it succeeded: preprocess `{rowsIn, rowsOut, report}`, scaling `{method, scaler}`, ' +
+      'training `{modelId, algorithm, hyperparameters}`, test `{modelId, rmse, mae, r2, algorithm, testRows, validation}`.',
+  })
+  detail!: Record<string, unknown> | null;
+  @ApiProperty() position!: number;
+}
+
+/** One attempt of a job: its stage row (for ML, its steps' rows rolled up). */
+export class JobAttemptView {
+  @ApiProperty({ format: 'uuid' }) jobId!: string;
+  @ApiProperty({ enum: JOB_TYPES }) jobType!: string;
+  @ApiProperty() kitId!: number;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ description: '1 for the first attempt; each retry is the next.' }) attempt!: number;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it failed, timed out or was cancelled.' }) reason!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) requestedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it ended (completed, failed, timed out or cancelled).' })
+  finishedAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) timeoutMs!: number | null;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({
+    ...DETAIL,
+    description:
+      'What the job produced, null until it succeeded: deck `{deckId, sourcePath, rowCount, factors, responses}`, doe ' +
+      '`{designType, pointCount, datasetId, dataInfo}`, ml the training and test results, optimize the best result ' +
+      '`{modelId, bestFactors, predicted, objective, goal, evaluations, starts, trace, tuning}`.',
+  })
+  detail!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: [MlStepView], description: 'ML jobs: the steps of this attempt, in order.' }) steps?: MlStepView[];
+  @ApiProperty({ description: 'Stream position of the last event applied to the attempt.' }) position!: number;
+}
+
+/** `GET /jobs/{jobId}`: every attempt of a job, the newest first. */
+export class JobView {
+  @ApiProperty({ format: 'uuid' }) jobId!: string;
+  @ApiProperty({ enum: JOB_TYPES }) jobType!: string;
+  @ApiProperty() kitId!: number;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ type: [JobAttemptView], description: 'The newest attempt first.' }) attempts!: JobAttemptView[];
+}
+
+/** One line a job wrote (`read.job_logs`). */
+export class JobLogLine {
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ description: "The line's index in the batch it was recorded with." }) seq!: number;
+  @ApiProperty({ enum: ['info', 'warn', 'error'] }) level!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The step or task the line is about.' }) task!: string | null;
+  @ApiProperty() message!: string;
+  @ApiProperty() position!: number;
+}
+
+export class JobLogPage {
+  @ApiProperty({ format: 'uuid' }) jobId!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'The attempt asked for; null for all.' }) attempt!: number | null;
+  @ApiProperty({ type: [JobLogLine], description: 'In order of attempt, time, then line.' }) items!: JobLogLine[];
+  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `offset` for the next page; null when this page is the last.' })
+  nextOffset!: number | null;
+}

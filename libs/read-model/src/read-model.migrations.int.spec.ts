@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import { createDatabase, migrateSchema } from '@vista/db';
+import { createTestDatabase, type TestDatabase } from '@vista/testing';
+import { stageAttemptsAndJobLogs } from './20261201-stage-attempts-job-logs.migration.js';
+import { readModelMigrations } from './read-model.migrations.js';
+
+describe('read-model migrations', () => {
+  let database: TestDatabase;
+  let db: Kysely<any>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('read_model_migrations');
+    db = createDatabase({ url: database.url, poolMax: 2 });
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  const stage = (jobId: string, attempt: number) => ({
+    job_id: jobId,
+    run_id: randomUUID(),
+    kit_id: 1,
+    attempt,
+    status: 'FAILED',
+    created_at: new Date(),
+    updated_at: new Date(),
+    position: attempt,
+  });
+
+  it('re-keys the stage tables by attempt in a schema that already holds rows, and adds job logs', async () => {
+    const schema = 'read_rebuild_m1';
+    const all = readModelMigrations(schema);
+    const [first] = Object.keys(all);
+    await migrateSchema(db, schema, { [first!]: all[first!]! });
+    const jobId = randomUUID();
+    await db.withSchema(schema).insertInto('doe_step').values(stage(jobId, 1)).execute();
+    await db
+      .withSchema(schema)
+      .insertInto('ml_step')
+      .values({ ...stage(jobId, 1), step_name: 'training', step_order: 3 })
+      .execute();
+
+    expect(await migrateSchema(db, schema, all)).toEqual(['2026-12-01T00:00_stage-attempts-job-logs']);
+
+    await db.withSchema(schema).insertInto('doe_step').values(stage(jobId, 2)).execute();
+    await db
+      .withSchema(schema)
+      .insertInto('ml_step')
+      .values({ ...stage(jobId, 2), step_name: 'training', step_order: 3 })
+      .execute();
+    const attempts = await db.withSchema(schema).selectFrom('doe_step').select('attempt').where('job_id', '=', jobId).orderBy('attempt').execute();
+    expect(attempts.map((r) => r.attempt)).toEqual([1, 2]);
+    await expect(db.withSchema(schema).insertInto('doe_step').values(stage(jobId, 2)).execute()).rejects.toThrow(/duplicate key/);
+
+    const line = {
+      event_id: randomUUID(),
+      seq: 0,
+      job_id: jobId,
+      attempt: 1,
+      job_type: 'doe',
+      kit_id: 1,
+      run_id: randomUUID(),
+      at: new Date(),
+      level: 'info',
+      message: 'm',
+      position: 3,
+    };
+    await db.withSchema(schema).insertInto('job_logs').values(line).execute();
+    await expect(db.withSchema(schema).insertInto('job_logs').values(line).execute()).rejects.toThrow(/duplicate key/);
+  });
+
+  it('migrates the serving schema from nothing and back down', async () => {
+    const schema = 'read';
+    await migrateSchema(db, schema, readModelMigrations(schema));
+    const columns = await sql<{ column_name: string }>`
+      select column_name from information_schema.columns where table_schema = ${schema} and table_name = 'models' order by ordinal_position`.execute(db);
+    expect(columns.rows.map((c) => c.column_name)).toEqual(
+      expect.arrayContaining(['hyperparameters', 'params', 'factors', 'response', 'lineage', 'artifact_digest', 'registered_at']),
+    );
+    await stageAttemptsAndJobLogs(schema).down!(db);
+    const tables = await sql<{
+      table_name: string;
+    }>`select table_name from information_schema.tables where table_schema = ${schema} and table_name = 'job_logs'`.execute(db);
+    expect(tables.rows).toEqual([]);
+  });
+});
