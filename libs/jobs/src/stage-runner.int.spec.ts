@@ -80,7 +80,10 @@ describe('StageRunner (real Postgres)', () => {
   };
   /** Work that waits until its signal is aborted (a worker thread terminated). */
   const hanging: StageWork = (_job, context) =>
-    new Promise((_resolve, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true }));
+    new Promise((_resolve, reject) => {
+      if (context.signal.aborted) return reject(context.signal.reason);
+      context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true });
+    });
 
   it('runs a requested job to SUCCESS, its log recorded with the transitions', async () => {
     work = completing;

@@ -277,6 +277,8 @@ export class StageRunner {
       return chain;
     };
     try {
+      // Stopped (or shut down) while it was being started: do not begin the work at all.
+      if (controller.signal.aborted) throw controller.signal.reason;
       await this.options.work(job, { signal: controller.signal, completeStep, log });
       await chain;
       if (job.status !== 'SUCCESS') throw new VistaError('internal', `${this.spec.jobType} work ended before step ${job.step} completed`);
