@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { StageHostFactory } from '@vista/jobs';
 import { ServiceInfrastructureModule } from '@vista/service-host';
 import { DOE_CONFIG, DOE_SCHEMA, type DoeConfig } from './config/doe.config.js';
 import { DoeStage } from './handlers/doe.stage.js';
@@ -12,7 +13,7 @@ export class DoeModule {
     return {
       module: DoeModule,
       imports: [ServiceInfrastructureModule.forRoot({ name: 'doe', schema: DOE_SCHEMA, config })],
-      providers: [{ provide: DOE_CONFIG, useValue: config }, DatasetRepository, ExternalEvaluator, RunDoeUseCase, DoeStage],
+      providers: [{ provide: DOE_CONFIG, useValue: config }, StageHostFactory, DatasetRepository, ExternalEvaluator, RunDoeUseCase, DoeStage],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { StageHostFactory } from '@vista/jobs';
 import { ServiceInfrastructureModule } from '@vista/service-host';
 import { ML_CONFIG, ML_SCHEMA, type MlConfig } from './config/ml.config.js';
 import { MlCommands } from './controllers/ml.commands.js';
@@ -14,7 +15,7 @@ export class MlModule {
       module: MlModule,
       imports: [ServiceInfrastructureModule.forRoot({ name: 'ml', schema: ML_SCHEMA, config })],
       controllers: [MlCommands],
-      providers: [{ provide: ML_CONFIG, useValue: config }, ModelRepository, RunMlUseCase, PredictWithModelUseCase, MlStage],
+      providers: [{ provide: ML_CONFIG, useValue: config }, StageHostFactory, ModelRepository, RunMlUseCase, PredictWithModelUseCase, MlStage],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { StageHostFactory } from '@vista/jobs';
 import { ServiceInfrastructureModule } from '@vista/service-host';
 import { OPTIMIZE_CONFIG, OPTIMIZE_SCHEMA, type OptimizeConfig } from './config/optimize.config.js';
 import { OptimizeStage } from './handlers/optimize.stage.js';
@@ -11,7 +12,7 @@ export class OptimizeModule {
     return {
       module: OptimizeModule,
       imports: [ServiceInfrastructureModule.forRoot({ name: 'optimize', schema: OPTIMIZE_SCHEMA, config })],
-      providers: [{ provide: OPTIMIZE_CONFIG, useValue: config }, ResultRepository, RunOptimizationUseCase, OptimizeStage],
+      providers: [{ provide: OPTIMIZE_CONFIG, useValue: config }, StageHostFactory, ResultRepository, RunOptimizationUseCase, OptimizeStage],
     };
   }
 }

@@ -5,3 +5,4 @@ export * from './stage-runner.js';
 export * from './stage-spec.js';
 export * from './worker-task.js';
 export * from './stage-host.js';
+export * from './stage-host.factory.js';

@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import type { MigrationSet } from '@vista/db';
+import { eventStoreMigrations } from '@vista/event-store';
 
 export type RunControlAction = 'stop' | 'retry';
 
@@ -45,3 +47,9 @@ export class RunControlTable {
       where c.position < excluded.position`.execute(this.db);
   }
 }
+
+/** A stage service schema's base: its event log and the runs' stop/retry marks. */
+export const stageMigrations = (schema: string): MigrationSet => ({
+  ...eventStoreMigrations(schema),
+  '2026-11-22T00:00_run-control': runControlMigration(schema),
+});

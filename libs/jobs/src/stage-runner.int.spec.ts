@@ -21,6 +21,20 @@ const DOE: StageSpec = {
   events: { requested: 'DoeRequested', started: 'DoeStarted', failed: 'DoeFailed', timedOut: 'DoeTimedOut', cancelled: 'DoeCancelled', completed: { doe: 'DoeCompleted' } },
   stepInEvents: false,
 };
+const ML: StageSpec = {
+  jobType: 'ml',
+  streamPrefix: 'ml-run-',
+  steps: ['preprocess', 'scaling', 'training', 'test'],
+  events: {
+    requested: 'MlStepRequested',
+    started: 'MlStepStarted',
+    failed: 'MlStepFailed',
+    timedOut: 'MlStepTimedOut',
+    cancelled: 'MlStepCancelled',
+    completed: { preprocess: 'MlPreprocessCompleted', scaling: 'MlScalingCompleted', training: 'MlTrainingCompleted', test: 'MlTestCompleted' },
+  },
+  stepInEvents: true,
+};
 const CHAIN = { deckId: randomUUID(), factors: ['x1'], responses: ['y'], params: {} };
 const quietLogger = { log: () => undefined, warn: () => undefined, error: (message: string) => console.error(message) };
 
@@ -73,7 +87,7 @@ describe('StageRunner (real Postgres)', () => {
   });
   const types = async (runId: string) => (await store.readStream(`doe-run-${runId}`)).filter((e) => e.type !== 'JobLogged').map((e) => `${e.type}#${e.data.attempt}`);
   const statusOf = (runner: StageRunner, runId: string, status: string) =>
-    waitFor(async () => ((await runner.load(runId)).job?.status === status ? true : undefined), `doe job of ${runId} ${status}`, 20_000);
+    waitFor(async () => ((await runner.load(runId)).job?.status === status ? true : undefined), `${runner.spec.jobType} job of ${runId} ${status}`, 20_000);
   const completing = async (_job: unknown, context: StageWorkContext) => {
     context.log('designing');
     await context.completeStep('doe', { designType: 'latin-hypercube', pointCount: 10, datasetId: randomUUID(), dataInfo: { points: 10 }, chain: CHAIN });
@@ -176,6 +190,40 @@ describe('StageRunner (real Postgres)', () => {
 
     expect(await runner.request(trigger(runId))).toBe('requested');
     await statusOf(runner, runId, 'SUCCESS');
+  });
+
+  it('records a failure after the steps the work reported just before it, in the step that was running', async () => {
+    const runner = new StageRunner({
+      spec: ML,
+      store,
+      db,
+      schema: SCHEMA,
+      logger: quietLogger,
+      stepRequestFields: (job) => ({ datasetId: job.input.datasetId }),
+      // As a worker does: two steps reported (their appends not awaited), then the training throws at once.
+      work: async (_job, context) => {
+        void context.completeStep('preprocess', { rowsIn: 40, rowsOut: 40, report: {} }).catch(() => undefined);
+        void context.completeStep('scaling', { method: 'standard', scaler: {} }).catch(() => undefined);
+        throw new VistaError('invalid', 'the response y is constant (4.2) on all 40 rows: nothing to learn');
+      },
+    });
+    runners.push(runner);
+    const runId = randomUUID();
+    await runner.request({ ...trigger(runId), fields: { datasetId: randomUUID(), chain: CHAIN } });
+
+    await statusOf(runner, runId, 'FAILED');
+    const events = (await store.readStream(`ml-run-${runId}`)).filter((e) => e.type !== 'JobLogged').map((e) => `${e.type}:${e.data.step ?? ''}`);
+    expect(events).toEqual([
+      'MlStepRequested:preprocess',
+      'MlStepStarted:preprocess',
+      'MlPreprocessCompleted:',
+      'MlStepRequested:scaling',
+      'MlStepStarted:scaling',
+      'MlScalingCompleted:',
+      'MlStepRequested:training',
+      'MlStepStarted:training',
+      'MlStepFailed:training',
+    ]);
   });
 
   it('resumes a job another process left RUNNING', async () => {

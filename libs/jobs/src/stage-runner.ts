@@ -283,6 +283,9 @@ export class StageRunner {
       await chain;
       if (job.status !== 'SUCCESS') throw new VistaError('internal', `${this.spec.jobType} work ended before step ${job.step} completed`);
     } catch (error) {
+      // Steps the work reported just before it failed may still be being appended: let them land, so
+      // the failure is recorded after them (at the version they leave), in the step that was running.
+      await chain.catch(() => undefined);
       const cause = controller.signal.aborted ? (controller.signal.reason as StageStopped | undefined)?.stopCause : undefined;
       if (cause === 'timeout') {
         log(`timed out after ${job.timeoutMs} ms in step ${job.step}`, 'error');

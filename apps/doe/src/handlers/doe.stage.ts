@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import type { Kysely } from 'kysely';
-import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus';
-import { type BusNames, type DeckCollectionCompletedV1, type EventEnvelope, KitRunParamsV1, validateAs } from '@vista/contracts';
-import { DATABASE } from '@vista/db';
-import { EventStore } from '@vista/event-store';
-import { StageHost, type StageTrigger } from '@vista/jobs';
+import { type DeckCollectionCompletedV1, type EventEnvelope, KitRunParamsV1, validateAs } from '@vista/contracts';
+import { type StageHost, StageHostFactory, type StageTrigger } from '@vista/jobs';
 import { DOE_CONFIG, DOE_SCHEMA, type DoeConfig } from '../config/doe.config.js';
 import { resolveDoeParams } from '../domain/design-plan.js';
 import { DOE_STAGE } from '../domain/doe-stage.js';
@@ -20,21 +15,12 @@ export class DoeStage implements OnApplicationBootstrap, OnApplicationShutdown {
 
   constructor(
     @Inject(DOE_CONFIG) private readonly config: DoeConfig,
-    @Inject(DATABASE) db: Kysely<any>,
-    @Inject(JETSTREAM) js: JetStreamClient,
-    @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
-    @Inject(BUS_NAMES) names: BusNames,
-    store: EventStore,
+    stages: StageHostFactory,
     runDoe: RunDoeUseCase,
   ) {
-    this.host = new StageHost({
+    this.host = stages.create({
       spec: DOE_STAGE,
       schema: DOE_SCHEMA,
-      store,
-      db,
-      js,
-      jsm,
-      names,
       triggerType: 'DeckCollectionCompleted',
       toTrigger: (event) => this.toTrigger(event as EventEnvelope<DeckCollectionCompletedV1 & Record<string, unknown>>),
       work: (job, context) => runDoe.execute(job, context),

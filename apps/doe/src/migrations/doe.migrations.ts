@@ -1,12 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { MigrationSet } from '@vista/db';
-import { eventStoreMigrations } from '@vista/event-store';
-import { runControlMigration } from '@vista/jobs';
+import { stageMigrations } from '@vista/jobs';
 
 /** The DOE schema: its event log, the runs' stop/retry marks, and the labelled designs it generated. */
 export const doeMigrations = (schema: string): MigrationSet => ({
-  ...eventStoreMigrations(schema),
-  '2026-11-22T00:00_run-control': runControlMigration(schema),
+  ...stageMigrations(schema),
   '2026-11-22T00:01_datasets': {
     async up(db: Kysely<any>) {
       await sql`

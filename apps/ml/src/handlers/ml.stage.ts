@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import type { Kysely } from 'kysely';
-import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus';
-import { type BusNames, type DoeCompletedV1, type EventEnvelope, KitRunParamsV1, validateAs } from '@vista/contracts';
-import { DATABASE } from '@vista/db';
-import { EventStore } from '@vista/event-store';
-import { StageHost, type StageTrigger } from '@vista/jobs';
+import { type DoeCompletedV1, type EventEnvelope, KitRunParamsV1, validateAs } from '@vista/contracts';
+import { type StageHost, StageHostFactory, type StageTrigger } from '@vista/jobs';
 import { ML_CONFIG, ML_SCHEMA, type MlConfig } from '../config/ml.config.js';
 import { resolveMlParams } from '../domain/ml-pipeline.js';
 import { ML_STAGE } from '../domain/ml-stage.js';
@@ -20,21 +15,12 @@ export class MlStage implements OnApplicationBootstrap, OnApplicationShutdown {
 
   constructor(
     @Inject(ML_CONFIG) private readonly config: MlConfig,
-    @Inject(DATABASE) db: Kysely<any>,
-    @Inject(JETSTREAM) js: JetStreamClient,
-    @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
-    @Inject(BUS_NAMES) names: BusNames,
-    store: EventStore,
+    stages: StageHostFactory,
     runMl: RunMlUseCase,
   ) {
-    this.host = new StageHost({
+    this.host = stages.create({
       spec: ML_STAGE,
       schema: ML_SCHEMA,
-      store,
-      db,
-      js,
-      jsm,
-      names,
       triggerType: 'DoeCompleted',
       toTrigger: (event) => this.toTrigger(event as EventEnvelope<DoeCompletedV1 & Record<string, unknown>>),
       work: (job, context) => runMl.execute(job, context),

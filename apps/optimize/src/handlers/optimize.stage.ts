@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import type { Kysely } from 'kysely';
-import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus';
-import { type BusNames, type EventEnvelope, KitRunParamsV1, type MlTestCompletedV1, validateAs } from '@vista/contracts';
-import { DATABASE } from '@vista/db';
-import { EventStore } from '@vista/event-store';
-import { StageHost, type StageTrigger } from '@vista/jobs';
+import { type EventEnvelope, KitRunParamsV1, type MlTestCompletedV1, validateAs } from '@vista/contracts';
+import { type StageHost, StageHostFactory, type StageTrigger } from '@vista/jobs';
 import { OPTIMIZE_CONFIG, OPTIMIZE_SCHEMA, type OptimizeConfig } from '../config/optimize.config.js';
 import { resolveOptimizeParams } from '../domain/optimization-plan.js';
 import { OPTIMIZE_STAGE } from '../domain/optimize-stage.js';
@@ -20,21 +15,12 @@ export class OptimizeStage implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(OPTIMIZE_CONFIG) private readonly config: OptimizeConfig,
-    @Inject(DATABASE) db: Kysely<any>,
-    @Inject(JETSTREAM) js: JetStreamClient,
-    @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
-    @Inject(BUS_NAMES) names: BusNames,
-    store: EventStore,
+    stages: StageHostFactory,
     runOptimization: RunOptimizationUseCase,
   ) {
-    this.host = new StageHost({
+    this.host = stages.create({
       spec: OPTIMIZE_STAGE,
       schema: OPTIMIZE_SCHEMA,
-      store,
-      db,
-      js,
-      jsm,
-      names,
       triggerType: 'MlTestCompleted',
       toTrigger: (event) => this.toTrigger(event as EventEnvelope<MlTestCompletedV1 & Record<string, unknown>>),
       work: (job, context) => runOptimization.execute(job, context),

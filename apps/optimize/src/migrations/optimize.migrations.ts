@@ -1,12 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { MigrationSet } from '@vista/db';
-import { eventStoreMigrations } from '@vista/event-store';
-import { runControlMigration } from '@vista/jobs';
+import { stageMigrations } from '@vista/jobs';
 
 /** The optimize schema: its event log, the runs' stop/retry marks, and each result with its full trace. */
 export const optimizeMigrations = (schema: string): MigrationSet => ({
-  ...eventStoreMigrations(schema),
-  '2026-11-22T00:00_run-control': runControlMigration(schema),
+  ...stageMigrations(schema),
   '2026-11-22T00:01_results': {
     async up(db: Kysely<any>) {
       await sql`
