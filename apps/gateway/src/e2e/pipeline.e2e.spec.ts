@@ -1,4 +1,6 @@
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -32,12 +34,34 @@ describe('a kit run through every stage, on the real platform processes', () => 
   let platform: Platform;
   let sql: pg.Pool;
   let namespace: string;
+  /** An external evaluator (a simulator, in real life) of the example surface: POST {points} → {responses: {y}}. */
+  let evaluator: Server;
+  let evaluatedPoints = 0;
+  let evaluatorRequests = 0;
   const api = (p: string) => `${platform.gatewayUrl}/api/v1${p}`;
 
   beforeAll(async () => {
     db = await createTestDatabase('pipeline');
     namespace = uniqueNamespace();
-    platform = await startPlatform({ databaseUrl: db.url, namespace, services: [...STAGES], env: { DECK_SOURCE_DIR: folder } });
+    evaluator = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const { points } = JSON.parse(body) as { points: number[][] };
+        evaluatedPoints += points.length;
+        evaluatorRequests++;
+        const y = points.map(([x1, x2, x3]) => (x1! - 1.5) ** 2 + 2 * (x2! + 0.5) ** 2 + 0.5 * x3! + 3);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ responses: { y } }));
+      });
+    });
+    await new Promise<void>((resolve) => evaluator.listen(0, '127.0.0.1', resolve));
+    const evaluatorUrl = `http://127.0.0.1:${(evaluator.address() as AddressInfo).port}/evaluate`;
+    platform = await startPlatform({
+      databaseUrl: db.url,
+      namespace,
+      services: [...STAGES],
+      env: { DECK_SOURCE_DIR: folder, DOE_EVALUATOR_URL: evaluatorUrl, DOE_EVALUATOR_BATCH: '5' },
+    });
     sql = new pg.Pool({ connectionString: db.url, max: 2 });
   }, 120_000);
 
@@ -45,6 +69,7 @@ describe('a kit run through every stage, on the real platform processes', () => 
     await sql?.end();
     await platform?.stop();
     await db?.drop();
+    await new Promise((resolve) => evaluator?.close(resolve));
   }, 60_000);
 
   const startRun = async (kitId: number, body: Record<string, unknown>): Promise<string> => {
@@ -129,6 +154,19 @@ describe('a kit run through every stage, on the real platform processes', () => 
     expect(logs.status).toBe(200);
     const lines = JSON.stringify(await logs.json());
     expect(lines).toContain('training');
+  }, 180_000);
+
+  it('labels a central composite design through the configured external evaluator, in batches', async () => {
+    const runId = await startRun(306, { sourcePath: 'quadratic-surface.csv', params: { doe: { design: 'central-composite', labelling: 'evaluator', centerPoints: 3 } } });
+    await waitForRow('optimize SUCCESS', `select * from read.optimize_step where run_id = $1 and status = 'SUCCESS'`, [runId], 120_000);
+    const [doe] = await stageRows('doe_step', runId);
+    // k = 3: 8 corners + 6 axial points + 3 centre points, every one labelled by the evaluator.
+    expect(doe.data_info).toMatchObject({ designType: 'central-composite', pointCount: 17, labelling: { method: 'evaluator' } });
+    expect(evaluatedPoints).toBe(17);
+    expect(evaluatorRequests).toBe(4);
+    const [model] = await rowsOf(`select r2 from read.models where run_id = $1`, [runId]);
+    // Exact labels of a quadratic: the degree-2 model fits them all but perfectly.
+    expect(model.r2).toBeGreaterThan(0.99);
   }, 180_000);
 
   it('ends the run FAILED with the reason when training gets a constant response, and no later stage starts', async () => {
