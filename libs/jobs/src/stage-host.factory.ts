@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { Kysely } from 'kysely';
 import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus';
@@ -10,9 +10,14 @@ import { StageHost, type StageHostOptions } from './stage-host.js';
 /** What a stage service gives to build its host; the database, bus and event store come from its modules. */
 export type StageDefinition = Omit<StageHostOptions, 'db' | 'js' | 'jsm' | 'names' | 'store'>;
 
-/** Builds a stage's host on the service's own database, bus and event store. */
+/**
+ * Builds a stage's host on the service's own database, bus and event store, and starts and stops the
+ * hosts it built with the application.
+ */
 @Injectable()
-export class StageHostFactory {
+export class StageHostFactory implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly hosts: StageHost[] = [];
+
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<any>,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
@@ -22,6 +27,16 @@ export class StageHostFactory {
   ) {}
 
   create(definition: StageDefinition): StageHost {
-    return new StageHost({ ...definition, db: this.db, js: this.js, jsm: this.jsm, names: this.names, store: this.store });
+    const host = new StageHost({ ...definition, db: this.db, js: this.js, jsm: this.jsm, names: this.names, store: this.store });
+    this.hosts.push(host);
+    return host;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const host of this.hosts) await host.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.hosts.map((host) => host.stop()));
   }
 }

@@ -1,21 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type StageEvent, foldStage, isActive, isRetryable, lifecycleEvent } from './stage-job.js';
-import type { StageSpec } from './stage-spec.js';
+import { ML_SPEC as ML } from './testing/stage-specs.js';
 
-const ML: StageSpec = {
-  jobType: 'ml',
-  streamPrefix: 'ml-run-',
-  steps: ['preprocess', 'scaling', 'training', 'test'],
-  events: {
-    requested: 'MlStepRequested',
-    started: 'MlStepStarted',
-    failed: 'MlStepFailed',
-    timedOut: 'MlStepTimedOut',
-    cancelled: 'MlStepCancelled',
-    completed: { preprocess: 'MlPreprocessCompleted', scaling: 'MlScalingCompleted', training: 'MlTrainingCompleted', test: 'MlTestCompleted' },
-  },
-  stepInEvents: true,
-};
 
 const ref = { kitId: 7, runId: 'run-1', jobId: 'job-1' };
 const at = '2026-11-22T10:00:00.000Z';

@@ -4,37 +4,16 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { VistaError } from '@vista/contracts';
 import { createPool, migrateSchema } from '@vista/db';
-import { EventStore, eventStoreMigrations } from '@vista/event-store';
+import { EventStore } from '@vista/event-store';
 import { type TestDatabase, createTestDatabase, waitFor } from '@vista/testing';
-import { runControlMigration } from './run-control.js';
+import { stageMigrations } from './run-control.js';
 import { type StageControl, StageRunner, type StageWork, type StageWorkContext } from './stage-runner.js';
-import type { StageSpec } from './stage-spec.js';
+import { DOE_SPEC as DOE, ML_SPEC as ML } from './testing/stage-specs.js';
 
 // Real Postgres on a shared 2-core machine: a bound on waiting, not a performance claim.
 jest.setTimeout(30_000);
 
 const SCHEMA = 'doe';
-const DOE: StageSpec = {
-  jobType: 'doe',
-  streamPrefix: 'doe-run-',
-  steps: ['doe'],
-  events: { requested: 'DoeRequested', started: 'DoeStarted', failed: 'DoeFailed', timedOut: 'DoeTimedOut', cancelled: 'DoeCancelled', completed: { doe: 'DoeCompleted' } },
-  stepInEvents: false,
-};
-const ML: StageSpec = {
-  jobType: 'ml',
-  streamPrefix: 'ml-run-',
-  steps: ['preprocess', 'scaling', 'training', 'test'],
-  events: {
-    requested: 'MlStepRequested',
-    started: 'MlStepStarted',
-    failed: 'MlStepFailed',
-    timedOut: 'MlStepTimedOut',
-    cancelled: 'MlStepCancelled',
-    completed: { preprocess: 'MlPreprocessCompleted', scaling: 'MlScalingCompleted', training: 'MlTrainingCompleted', test: 'MlTestCompleted' },
-  },
-  stepInEvents: true,
-};
 const CHAIN = { deckId: randomUUID(), factors: ['x1'], responses: ['y'], params: {} };
 const quietLogger = { log: () => undefined, warn: () => undefined, error: (message: string) => console.error(message) };
 
@@ -51,7 +30,7 @@ describe('StageRunner (real Postgres)', () => {
     database = await createTestDatabase('stage_runner');
     pool = createPool({ url: database.url, poolMax: 4, applicationName: 'test-stage-runner' });
     db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-    await migrateSchema(db, SCHEMA, { ...eventStoreMigrations(SCHEMA), '2026-11-22T00:00_run-control': runControlMigration(SCHEMA) });
+    await migrateSchema(db, SCHEMA, stageMigrations(SCHEMA));
     store = new EventStore(db, SCHEMA, pool);
     runners = [];
   });

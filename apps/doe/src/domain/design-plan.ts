@@ -102,9 +102,17 @@ export function labelFromDeck(deck: TableArtifact, points: number[][]): { labels
 export function responseSummary(responses: string[], labels: number[][]): Record<string, { min: number; max: number; mean: number }> {
   return Object.fromEntries(
     responses.map((name, r) => {
-      const values = labels.map((row) => row[r]!);
-      const sum = values.reduce((a, b) => a + b, 0);
-      return [name, { min: Math.min(...values), max: Math.max(...values), mean: values.length ? sum / values.length : NaN }];
+      // A loop, not Math.min(...values): a design may have 100,000 points, too many call arguments.
+      let min = Infinity;
+      let max = -Infinity;
+      let sum = 0;
+      for (const row of labels) {
+        const v = row[r]!;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        sum += v;
+      }
+      return [name, { min, max, mean: labels.length ? sum / labels.length : NaN }];
     }),
   );
 }

@@ -1,24 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type DeckCollectionCompletedV1, type EventEnvelope, KitRunParamsV1, validateAs } from '@vista/contracts';
-import { type StageHost, StageHostFactory, type StageTrigger } from '@vista/jobs';
+import { StageHostFactory, type StageTrigger } from '@vista/jobs';
 import { DOE_CONFIG, DOE_SCHEMA, type DoeConfig } from '../config/doe.config.js';
 import { resolveDoeParams } from '../domain/design-plan.js';
 import { DOE_STAGE } from '../domain/doe-stage.js';
 import { RunDoeUseCase } from '../use-cases/run-doe/run-doe.use-case.js';
 
-/** DeckCollectionCompleted → a DOE job; KitRunStopped / KitRunRetried control it. */
+/** DeckCollectionCompleted → a DOE job; KitRunStopped / KitRunRetried control it. The factory starts and stops its host with the application. */
 @Injectable()
-export class DoeStage implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DoeStage {
   private readonly logger = new Logger('DoeStage');
-  readonly host: StageHost;
 
   constructor(
     @Inject(DOE_CONFIG) private readonly config: DoeConfig,
     stages: StageHostFactory,
     runDoe: RunDoeUseCase,
   ) {
-    this.host = stages.create({
+    stages.create({
       spec: DOE_STAGE,
       schema: DOE_SCHEMA,
       triggerType: 'DeckCollectionCompleted',
@@ -26,14 +25,6 @@ export class DoeStage implements OnApplicationBootstrap, OnApplicationShutdown {
       work: (job, context) => runDoe.execute(job, context),
       logger: this.logger,
     });
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.host.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.host.stop();
   }
 
   private toTrigger(event: EventEnvelope<DeckCollectionCompletedV1>): StageTrigger {

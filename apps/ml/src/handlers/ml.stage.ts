@@ -1,24 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type DoeCompletedV1, type EventEnvelope, KitRunParamsV1, validateAs } from '@vista/contracts';
-import { type StageHost, StageHostFactory, type StageTrigger } from '@vista/jobs';
+import { StageHostFactory, type StageTrigger } from '@vista/jobs';
 import { ML_CONFIG, ML_SCHEMA, type MlConfig } from '../config/ml.config.js';
 import { resolveMlParams } from '../domain/ml-pipeline.js';
 import { ML_STAGE } from '../domain/ml-stage.js';
 import { RunMlUseCase } from '../use-cases/run-ml/run-ml.use-case.js';
 
-/** DoeCompleted → an ML job (four steps); KitRunStopped / KitRunRetried control it. */
+/** DoeCompleted → an ML job (four steps); KitRunStopped / KitRunRetried control it. The factory starts and stops its host with the application. */
 @Injectable()
-export class MlStage implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MlStage {
   private readonly logger = new Logger('MlStage');
-  readonly host: StageHost;
 
   constructor(
     @Inject(ML_CONFIG) private readonly config: MlConfig,
     stages: StageHostFactory,
     runMl: RunMlUseCase,
   ) {
-    this.host = stages.create({
+    stages.create({
       spec: ML_STAGE,
       schema: ML_SCHEMA,
       triggerType: 'DoeCompleted',
@@ -28,14 +27,6 @@ export class MlStage implements OnApplicationBootstrap, OnApplicationShutdown {
       // Every step's request names the dataset the job works on.
       stepRequestFields: (job) => ({ datasetId: job.input.datasetId }),
     });
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.host.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.host.stop();
   }
 
   private toTrigger(event: EventEnvelope<DoeCompletedV1>): StageTrigger {

@@ -1,24 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type EventEnvelope, KitRunParamsV1, type MlTestCompletedV1, validateAs } from '@vista/contracts';
-import { type StageHost, StageHostFactory, type StageTrigger } from '@vista/jobs';
+import { StageHostFactory, type StageTrigger } from '@vista/jobs';
 import { OPTIMIZE_CONFIG, OPTIMIZE_SCHEMA, type OptimizeConfig } from '../config/optimize.config.js';
 import { resolveOptimizeParams } from '../domain/optimization-plan.js';
 import { OPTIMIZE_STAGE } from '../domain/optimize-stage.js';
 import { RunOptimizationUseCase } from '../use-cases/run-optimization/run-optimization.use-case.js';
 
-/** MlTestCompleted → an optimisation job; KitRunStopped / KitRunRetried control it. */
+/** MlTestCompleted → an optimisation job; KitRunStopped / KitRunRetried control it. The factory starts and stops its host with the application. */
 @Injectable()
-export class OptimizeStage implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OptimizeStage {
   private readonly logger = new Logger('OptimizeStage');
-  readonly host: StageHost;
 
   constructor(
     @Inject(OPTIMIZE_CONFIG) private readonly config: OptimizeConfig,
     stages: StageHostFactory,
     runOptimization: RunOptimizationUseCase,
   ) {
-    this.host = stages.create({
+    stages.create({
       spec: OPTIMIZE_STAGE,
       schema: OPTIMIZE_SCHEMA,
       triggerType: 'MlTestCompleted',
@@ -26,14 +25,6 @@ export class OptimizeStage implements OnApplicationBootstrap, OnApplicationShutd
       work: (job, context) => runOptimization.execute(job, context),
       logger: this.logger,
     });
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.host.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.host.stop();
   }
 
   private toTrigger(event: EventEnvelope<MlTestCompletedV1>): StageTrigger {
