@@ -6,6 +6,10 @@ import { DeckCollectionFailed } from './deck/deck-collection-failed.event.js';
 import { DeckCollectionRequested } from './deck/deck-collection-requested.event.js';
 import { DeckCollectionStarted } from './deck/deck-collection-started.event.js';
 import { DeckCollectionTimedOut } from './deck/deck-collection-timed-out.event.js';
+import { DeckCollectionQueued } from './deck/deck-collection-queued.event.js';
+import { DoeQueued } from './doe/doe-queued.event.js';
+import { MlStepQueued } from './ml/ml-step-queued.event.js';
+import { OptimizeQueued } from './optimize/optimize-queued.event.js';
 import { DeckIngested } from './deck/deck-ingested.event.js';
 import { DoeCancelled } from './doe/doe-cancelled.event.js';
 import { DoeCompleted } from './doe/doe-completed.event.js';
@@ -42,18 +46,21 @@ export const catalogue = {
   JobLogged,
   DeckIngested,
   DeckCollectionRequested,
+  DeckCollectionQueued,
   DeckCollectionStarted,
   DeckCollectionCompleted,
   DeckCollectionFailed,
   DeckCollectionTimedOut,
   DeckCollectionCancelled,
   DoeRequested,
+  DoeQueued,
   DoeStarted,
   DoeCompleted,
   DoeFailed,
   DoeTimedOut,
   DoeCancelled,
   MlStepRequested,
+  MlStepQueued,
   MlStepStarted,
   MlPreprocessCompleted,
   MlScalingCompleted,
@@ -64,6 +71,7 @@ export const catalogue = {
   MlStepCancelled,
   ModelRegistered,
   OptimizeRequested,
+  OptimizeQueued,
   OptimizeStarted,
   OptimizeCompleted,
   OptimizeFailed,

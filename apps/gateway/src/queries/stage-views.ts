@@ -108,7 +108,7 @@ function mlAttemptOf(rows: readonly MlStepTable[]): JobAttemptView {
 function rollUp(last: MlStepView, stepCount: number): JobStatus {
   if (last.status === 'SUCCESS') return last.step === ML_STEPS[ML_STEPS.length - 1] ? 'SUCCESS' : 'RUNNING';
   // An attempt (a retry may begin at the step that failed) waits until its first step starts.
-  if (last.status === 'PENDING' && stepCount === 1) return 'PENDING';
+  if ((last.status === 'PENDING' || last.status === 'QUEUED') && stepCount === 1) return last.status;
   return 'RUNNING';
 }
 

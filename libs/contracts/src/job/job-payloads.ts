@@ -1,5 +1,9 @@
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
+/** Bounds of a run's priority (`params.priority`): higher runs first, 0 by default. */
+export const MIN_RUN_PRIORITY = -100;
+export const MAX_RUN_PRIORITY = 100;
+
 /** Identifies one attempt of one job of one kit run; every lifecycle payload carries it. */
 export class JobRefV1 {
   /** Kit the run belongs to; also the subject token. */
@@ -14,6 +18,12 @@ export class JobRequestedV1 extends JobRefV1 {
   @IsISO8601() requestedAt!: string;
   /** The job ends TIMEOUT when it runs longer than this. */
   @IsInt() @Min(1) timeoutMs!: number;
+}
+
+/** The job waits in its stage's queue for a worker (QUEUED); `priority` orders it among the waiting jobs. */
+export class JobQueuedV1 extends JobRefV1 {
+  @IsISO8601() queuedAt!: string;
+  @IsInt() @Min(MIN_RUN_PRIORITY) @Max(MAX_RUN_PRIORITY) priority!: number;
 }
 
 export class JobStartedV1 extends JobRefV1 {

@@ -1,5 +1,8 @@
-/** Lifecycle of every job: PENDING → RUNNING → SUCCESS | FAILED | TIMEOUT | CANCELLED. */
-export const JOB_STATUSES = ['PENDING', 'RUNNING', 'SUCCESS', 'FAILED', 'TIMEOUT', 'CANCELLED'] as const;
+/**
+ * Lifecycle of every job: PENDING → QUEUED (waiting for a worker of its stage) → RUNNING → SUCCESS |
+ * FAILED | TIMEOUT | CANCELLED.
+ */
+export const JOB_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCESS', 'FAILED', 'TIMEOUT', 'CANCELLED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['SUCCESS', 'FAILED', 'TIMEOUT', 'CANCELLED'];
 export const isTerminal = (status: JobStatus): boolean => TERMINAL_STATUSES.includes(status);

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { DATASET_TYPES, type DatasetType } from '../deck/deck-ingested.event.js';
 import { type FactorBounds, IsFactorBounds } from './bounds.validator.js';
+import { MAX_RUN_PRIORITY, MIN_RUN_PRIORITY } from '../job/job-payloads.js';
 
 export const DESIGN_TYPES = ['full-factorial', 'latin-hypercube', 'central-composite', 'box-behnken'] as const;
 export type DesignType = (typeof DESIGN_TYPES)[number];
@@ -94,6 +95,11 @@ export class KitRunParamsV1 {
   @IsOptional() @IsIn(DATASET_TYPES) datasetType?: DatasetType;
   /** The response column to model and optimise (default: the deck's first response). */
   @IsOptional() @IsString() @MaxLength(200) response?: string;
+  /**
+   * Where the run's jobs stand among the jobs waiting for a stage's workers: higher first (default 0).
+   * Among equal priorities each kit takes its turn, so one kit's many runs do not starve another's.
+   */
+  @IsOptional() @IsInt() @Min(MIN_RUN_PRIORITY) @Max(MAX_RUN_PRIORITY) priority?: number;
   @IsOptional() @ValidateNested() @Type(() => DoeParamsV1) doe?: DoeParamsV1;
   @IsOptional() @ValidateNested() @Type(() => MlParamsV1) ml?: MlParamsV1;
   @IsOptional() @ValidateNested() @Type(() => OptimizeParamsV1) optimize?: OptimizeParamsV1;

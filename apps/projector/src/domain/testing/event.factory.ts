@@ -10,7 +10,7 @@ export interface JobContext {
   readonly attempt: number;
 }
 
-export type Ending = Exclude<JobStatus, 'PENDING' | 'SUCCESS'>;
+export type Ending = Exclude<JobStatus, 'PENDING' | 'QUEUED' | 'SUCCESS'>;
 
 export interface KitRunOptions {
   readonly kitId: number;
