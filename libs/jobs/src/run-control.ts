@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { MigrationSet } from '@vista/db';
 import { eventStoreMigrations } from '@vista/event-store';
+import { jobQueueMigration } from './job-queue.js';
 
 export type RunControlAction = 'stop' | 'retry';
 
@@ -48,8 +49,9 @@ export class RunControlTable {
   }
 }
 
-/** A stage service schema's base: its event log and the runs' stop/retry marks. */
+/** A stage service schema's base: its event log, the runs' stop/retry marks and the job queue. */
 export const stageMigrations = (schema: string): MigrationSet => ({
   ...eventStoreMigrations(schema),
   '2026-11-22T00:00_run-control': runControlMigration(schema),
+  '2026-12-02T00:00_job-queue': jobQueueMigration(schema),
 });

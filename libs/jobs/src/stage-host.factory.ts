@@ -5,18 +5,21 @@ import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus';
 import type { BusNames } from '@vista/contracts';
 import { DATABASE } from '@vista/db';
 import { EventStore } from '@vista/event-store';
+import type { JobsSettings } from './jobs-environment.js';
 import { StageHost, type StageHostOptions } from './stage-host.js';
+import { WorkerPool } from './worker-pool.js';
 
-/** What a stage service gives to build its host; the database, bus and event store come from its modules. */
-export type StageDefinition = Omit<StageHostOptions, 'db' | 'js' | 'jsm' | 'names' | 'store'>;
+/** What a stage service gives to build its host; the database, bus, event store and worker pool come from its modules. */
+export type StageDefinition = Omit<StageHostOptions, 'db' | 'js' | 'jsm' | 'names' | 'store' | 'pool' | 'leasing'> & { readonly jobs: JobsSettings };
 
 /**
- * Builds a stage's host on the service's own database, bus and event store, and starts and stops the
- * hosts it built with the application.
+ * Builds a stage's host on the service's own database, bus, event store and warm worker pool, and
+ * starts and stops the hosts it built with the application.
  */
 @Injectable()
 export class StageHostFactory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly hosts: StageHost[] = [];
+  private pool?: WorkerPool;
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<any>,
@@ -27,7 +30,18 @@ export class StageHostFactory implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   create(definition: StageDefinition): StageHost {
-    const host = new StageHost({ ...definition, db: this.db, js: this.js, jsm: this.jsm, names: this.names, store: this.store });
+    const { jobs, ...rest } = definition;
+    this.pool ??= new WorkerPool({ size: jobs.JOB_WORKERS, maxOldGenerationSizeMb: jobs.JOB_WORKER_HEAP_MB });
+    const host = new StageHost({
+      ...rest,
+      db: this.db,
+      js: this.js,
+      jsm: this.jsm,
+      names: this.names,
+      store: this.store,
+      pool: this.pool,
+      leasing: { leaseMs: jobs.JOB_LEASE_MS, heartbeatMs: jobs.JOB_HEARTBEAT_MS, pollMs: jobs.JOB_POLL_MS },
+    });
     this.hosts.push(host);
     return host;
   }
@@ -38,5 +52,6 @@ export class StageHostFactory implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.hosts.map((host) => host.stop()));
+    await this.pool?.close();
   }
 }

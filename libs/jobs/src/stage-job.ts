@@ -7,7 +7,7 @@ export interface StageJob {
   readonly runId: string;
   readonly kitId: number;
   readonly attempt: number;
-  /** The job as a whole: RUNNING from the first start until the last step ends. */
+  /** The job as a whole: QUEUED until a worker takes it, RUNNING from the first start until the last step ends. */
   readonly status: JobStatus;
   /** The step being worked on (or the one the job ended in). */
   readonly step: string;
@@ -16,6 +16,8 @@ export interface StageJob {
   readonly finishedAt?: string;
   readonly reason?: string;
   readonly timeoutMs: number;
+  /** Its place among the jobs waiting for the stage's workers: higher first (the run's `params.priority`). */
+  readonly priority: number;
   /** The fields of the attempt's first request beyond the lifecycle ones: what the job works from. */
   readonly input: Record<string, unknown>;
   /** Each completed step's event data. */
@@ -69,6 +71,7 @@ export function evolveStage(spec: StageSpec, run: StageRun, event: StageEvent): 
           step,
           requestedAt: at('requestedAt'),
           timeoutMs: Number(d.timeoutMs),
+          priority: 0,
           input,
           outputs: {},
         },
@@ -78,6 +81,8 @@ export function evolveStage(spec: StageSpec, run: StageRun, event: StageEvent): 
   }
   if (!job) return next;
   switch (event.type) {
+    case spec.events.queued:
+      return { ...next, job: { ...job, step, status: 'QUEUED', priority: Number(d.priority ?? 0) } };
     case spec.events.started:
       return { ...next, job: { ...job, step, status: 'RUNNING', startedAt: job.startedAt ?? at('startedAt') } };
     case spec.events.failed:
@@ -109,7 +114,7 @@ export const foldStage = (spec: StageSpec, events: readonly StageEvent[]): Stage
 /** Builds a lifecycle event of the job's current step (or of `step`). */
 export function lifecycleEvent(
   spec: StageSpec,
-  kind: 'requested' | 'started' | 'failed' | 'timedOut' | 'cancelled',
+  kind: 'requested' | 'queued' | 'started' | 'failed' | 'timedOut' | 'cancelled',
   job: Pick<StageJob, 'kitId' | 'runId' | 'jobId' | 'attempt' | 'step'>,
   fields: Record<string, unknown>,
   step: string = job.step,

@@ -7,7 +7,8 @@ import { createPool, migrateSchema } from '@vista/db';
 import { EventStore } from '@vista/event-store';
 import { type TestDatabase, createTestDatabase, waitFor } from '@vista/testing';
 import { stageMigrations } from './run-control.js';
-import { type StageControl, StageRunner, type StageWork, type StageWorkContext } from './stage-runner.js';
+import { type LeaseSettings, type StageControl, StageRunner, type StageWork, type StageWorkContext } from './stage-runner.js';
+import { WorkerPool } from './worker-pool.js';
 import { DOE_SPEC as DOE, ML_SPEC as ML } from './testing/stage-specs.js';
 
 // Real Postgres on a shared 2-core machine: a bound on waiting, not a performance claim.
@@ -23,8 +24,11 @@ describe('StageRunner (real Postgres)', () => {
   let db: Kysely<any>;
   let store: EventStore;
   let runners: StageRunner[];
+  let pools: WorkerPool[];
   /** What the next job's work does; each test sets it. */
   let work: StageWork;
+  /** Short leases, so a takeover happens within a test. */
+  const leasing: LeaseSettings = { leaseMs: 1_000, heartbeatMs: 100, pollMs: 200 };
 
   beforeEach(async () => {
     database = await createTestDatabase('stage_runner');
@@ -33,17 +37,35 @@ describe('StageRunner (real Postgres)', () => {
     await migrateSchema(db, SCHEMA, stageMigrations(SCHEMA));
     store = new EventStore(db, SCHEMA, pool);
     runners = [];
+    pools = [];
   });
 
   afterEach(async () => {
     for (const runner of runners) await runner.shutdown();
+    for (const pool of pools) await pool.close();
     await db?.destroy();
     await database?.drop();
   });
 
-  const newRunner = () => {
-    const runner = new StageRunner({ spec: DOE, store, db, schema: SCHEMA, work: (job, context) => work(job, context), logger: quietLogger });
+  const newPool = (size: number) => {
+    const pool = new WorkerPool({ size });
+    pools.push(pool);
+    return pool;
+  };
+  /** A replica: `workers` jobs at once; `start: false` leaves it not taking jobs from the queue. */
+  const newRunner = async (options: { workers?: number; leasing?: LeaseSettings; start?: boolean } = {}) => {
+    const runner = new StageRunner({
+      spec: DOE,
+      store,
+      db,
+      schema: SCHEMA,
+      work: (job, context) => work(job, context),
+      logger: quietLogger,
+      pool: newPool(options.workers ?? 2),
+      leasing: options.leasing ?? leasing,
+    });
     runners.push(runner);
+    if (options.start !== false) await runner.start();
     return runner;
   };
   const trigger = (runId: string, causationId = randomUUID(), timeoutMs = 10_000) => ({
@@ -80,22 +102,22 @@ describe('StageRunner (real Postgres)', () => {
 
   it('runs a requested job to SUCCESS, its log recorded with the transitions', async () => {
     work = completing;
-    const runner = newRunner();
+    const runner = (await newRunner());
     const runId = randomUUID();
 
     expect(await runner.request(trigger(runId))).toBe('requested');
 
     await statusOf(runner, runId, 'SUCCESS');
-    expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeStarted#1', 'DoeCompleted#1']);
+    expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeQueued#1', 'DoeStarted#1', 'DoeCompleted#1']);
     const logged = (await store.readStream(`doe-run-${runId}`)).filter((e) => e.type === 'JobLogged');
-    expect(logged.flatMap((e) => (e.data.lines as { message: string }[]).map((l) => l.message))).toEqual(['attempt 1 started', 'designing']);
+    expect(logged.flatMap((e) => (e.data.lines as { message: string }[]).map((l) => l.message))).toEqual([`attempt 1 started on ${runner.replicaId}`, 'designing']);
   });
 
   it('starts one job however often its trigger comes, from one runner or two', async () => {
     work = hanging;
     const runId = randomUUID();
     const first = trigger(runId);
-    const outcomes = await Promise.all([newRunner().request(first), newRunner().request(first), newRunner().request(trigger(runId))]);
+    const outcomes = await Promise.all([(await newRunner()).request(first), (await newRunner()).request(first), (await newRunner()).request(trigger(runId))]);
 
     expect(outcomes.filter((o) => o === 'requested')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(2);
@@ -106,7 +128,7 @@ describe('StageRunner (real Postgres)', () => {
     work = async () => {
       throw new VistaError('invalid', 'factor x1 does not vary in the deck');
     };
-    const runner = newRunner();
+    const runner = (await newRunner());
     const runId = randomUUID();
     await runner.request(trigger(runId));
 
@@ -120,18 +142,18 @@ describe('StageRunner (real Postgres)', () => {
       context.signal.addEventListener('abort', () => (aborted = true));
       return hanging(job, context);
     };
-    const runner = newRunner();
+    const runner = (await newRunner());
     const runId = randomUUID();
     await runner.request(trigger(runId, randomUUID(), 300));
 
     await statusOf(runner, runId, 'TIMEOUT');
     expect(aborted).toBe(true);
-    expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeStarted#1', 'DoeTimedOut#1']);
+    expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeQueued#1', 'DoeStarted#1', 'DoeTimedOut#1']);
   });
 
   it('cancels a running job on stop, and a retry runs attempt 2 to the end keeping attempt 1', async () => {
     work = hanging;
-    const runner = newRunner();
+    const runner = (await newRunner());
     const runId = randomUUID();
     await runner.request(trigger(runId));
     await statusOf(runner, runId, 'RUNNING');
@@ -143,12 +165,21 @@ describe('StageRunner (real Postgres)', () => {
     work = completing;
     await runner.retry(control(runId, 11));
     await statusOf(runner, runId, 'SUCCESS');
-    expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeStarted#1', 'DoeCancelled#1', 'DoeRequested#2', 'DoeStarted#2', 'DoeCompleted#2']);
+    expect(await types(runId)).toEqual([
+      'DoeRequested#1',
+      'DoeQueued#1',
+      'DoeStarted#1',
+      'DoeCancelled#1',
+      'DoeRequested#2',
+      'DoeQueued#2',
+      'DoeStarted#2',
+      'DoeCompleted#2',
+    ]);
   });
 
   it('records a trigger that arrives after the run was stopped as CANCELLED at once; the retry starts it', async () => {
     work = completing;
-    const runner = newRunner();
+    const runner = (await newRunner());
     const runId = randomUUID();
     await runner.stop(control(runId, 20));
 
@@ -162,7 +193,7 @@ describe('StageRunner (real Postgres)', () => {
 
   it('ignores a stop older than the retry already seen (a redelivered control)', async () => {
     work = completing;
-    const runner = newRunner();
+    const runner = (await newRunner());
     const runId = randomUUID();
     await runner.retry(control(runId, 31));
     await runner.stop(control(runId, 30));
@@ -173,6 +204,8 @@ describe('StageRunner (real Postgres)', () => {
 
   it('records a failure after the steps the work reported just before it, in the step that was running', async () => {
     const runner = new StageRunner({
+      pool: newPool(1),
+      leasing,
       spec: ML,
       store,
       db,
@@ -187,6 +220,7 @@ describe('StageRunner (real Postgres)', () => {
       },
     });
     runners.push(runner);
+    await runner.start();
     const runId = randomUUID();
     await runner.request({ ...trigger(runId), fields: { datasetId: randomUUID(), chain: CHAIN } });
 
@@ -194,6 +228,7 @@ describe('StageRunner (real Postgres)', () => {
     const events = (await store.readStream(`ml-run-${runId}`)).filter((e) => e.type !== 'JobLogged').map((e) => `${e.type}:${e.data.step ?? ''}`);
     expect(events).toEqual([
       'MlStepRequested:preprocess',
+      'MlStepQueued:preprocess',
       'MlStepStarted:preprocess',
       'MlPreprocessCompleted:',
       'MlStepRequested:scaling',
@@ -205,18 +240,134 @@ describe('StageRunner (real Postgres)', () => {
     ]);
   });
 
-  it('resumes a job another process left RUNNING', async () => {
+  it('resumes at once a job a replica that shut down left RUNNING (its lease given back)', async () => {
     work = hanging;
-    const crashed = newRunner();
+    const stopped = await newRunner({ leasing: { ...leasing, leaseMs: 600_000 } });
     const runId = randomUUID();
-    await crashed.request(trigger(runId));
-    await statusOf(crashed, runId, 'RUNNING');
-    await crashed.shutdown();
+    await stopped.request(trigger(runId));
+    await statusOf(stopped, runId, 'RUNNING');
+    await stopped.shutdown();
 
     work = completing;
-    const successor = newRunner();
-    expect(await successor.resumeUnfinished()).toBe(1);
+    const successor = await newRunner({ leasing: { ...leasing, leaseMs: 600_000 } });
     await statusOf(successor, runId, 'SUCCESS');
-    expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeStarted#1', 'DoeCompleted#1']);
+    expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeQueued#1', 'DoeStarted#1', 'DoeCompleted#1']);
+  });
+
+  it('takes over a job whose replica stopped renewing its lease, once the lease runs out', async () => {
+    let calls = 0;
+    work = (job, context) => {
+      calls++;
+      return calls === 1 ? hanging(job, context) : completing(job, context);
+    };
+    // A replica that never renews (as one that died): its lease runs out after leaseMs.
+    const dead = await newRunner({ leasing: { ...leasing, heartbeatMs: 600_000, pollMs: 600_000 } });
+    const runId = randomUUID();
+    await dead.request(trigger(runId));
+    await statusOf(dead, runId, 'RUNNING');
+
+    const successor = await newRunner();
+    await statusOf(successor, runId, 'SUCCESS');
+    expect(calls).toBe(2);
+    expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeQueued#1', 'DoeStarted#1', 'DoeCompleted#1']);
+    const lines = (await store.readStream(`doe-run-${runId}`)).filter((e) => e.type === 'JobLogged').flatMap((e) => e.data.lines as { message: string }[]);
+    expect(lines.map((l) => l.message)).toContain(`attempt 1 taken over at step doe by ${successor.replicaId}: the replica running it stopped renewing its lease`);
+  });
+
+  it('runs no more jobs at once than it has workers; the rest wait QUEUED and their timeout counts from RUNNING', async () => {
+    let running = 0;
+    let most = 0;
+    work = async (job, context) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      running--;
+      await completing(job, context);
+    };
+    const runner = await newRunner({ workers: 1 });
+    const runIds = [randomUUID(), randomUUID(), randomUUID()];
+    // Each job alone fits its 1.5 s timeout; waiting behind the others it would not, if waiting counted.
+    for (const runId of runIds) await runner.request(trigger(runId, randomUUID(), 1_500));
+    expect((await runner.load(runIds[2]!)).job?.status).toBe('QUEUED');
+
+    for (const runId of runIds) await statusOf(runner, runId, 'SUCCESS');
+    expect(most).toBe(1);
+  });
+
+  it('cancels a queued job at once on stop: it never runs', async () => {
+    const ran: string[] = [];
+    work = (job, context) => {
+      ran.push(job.runId);
+      return hanging(job, context);
+    };
+    const runner = await newRunner({ workers: 1 });
+    const [busy, waiting] = [randomUUID(), randomUUID()];
+    await runner.request(trigger(busy));
+    await statusOf(runner, busy, 'RUNNING');
+    await runner.request(trigger(waiting));
+
+    await runner.stop(control(waiting, 40));
+    expect((await runner.load(waiting)).job?.status).toBe('CANCELLED');
+    expect(await runner.queuePositions([waiting])).toEqual(new Map());
+    await runner.stop(control(busy, 41));
+    await statusOf(runner, busy, 'CANCELLED');
+    expect(ran).toEqual([busy]);
+  });
+
+  it('takes one kit\'s single job before another kit\'s many queued earlier, and a higher priority before both', async () => {
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    work = async (job, context) => {
+      order.push(job.runId);
+      if (order.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      await completing(job, context);
+    };
+    const runner = await newRunner({ workers: 1 });
+    const busy = randomUUID();
+    await runner.request({ ...trigger(busy), kitId: 1 });
+    await waitFor(async () => (order.length === 1 ? true : undefined), 'the first job running');
+    const many = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    for (const runId of many) await runner.request({ ...trigger(runId), kitId: 1 });
+    const single = randomUUID();
+    await runner.request({ ...trigger(single), kitId: 2 });
+    const urgent = randomUUID();
+    await runner.request({ ...trigger(urgent), kitId: 1, priority: 5 });
+
+    const positions = await runner.queuePositions([...many, single, urgent]);
+    expect(positions.get(urgent)).toEqual({ position: 1, waiting: 6 });
+    expect(positions.get(single)).toEqual({ position: 2, waiting: 6 });
+    expect(many.map((runId) => positions.get(runId)?.position)).toEqual([3, 4, 5, 6]);
+
+    release();
+    for (const runId of [...many, single, urgent]) await statusOf(runner, runId, 'SUCCESS');
+    expect(order).toEqual([busy, urgent, single, ...many]);
+  });
+
+  it('with two replicas runs the work of each job once, and a stop on one replica ends the work running on the other', async () => {
+    const calls = new Map<string, number>();
+    const aborted = new Set<string>();
+    work = async (job, context) => {
+      calls.set(job.runId, (calls.get(job.runId) ?? 0) + 1);
+      if (job.kitId === 7) {
+        context.signal.addEventListener('abort', () => aborted.add(job.runId));
+        return hanging(job, context);
+      }
+      await completing(job, context);
+    };
+    const [a, b] = [await newRunner(), await newRunner()];
+    const runIds = Array.from({ length: 12 }, () => randomUUID());
+    await Promise.all(runIds.map((runId, i) => (i % 2 ? a : b).request(trigger(runId))));
+    for (const runId of runIds) await statusOf(a, runId, 'SUCCESS');
+    expect(runIds.map((runId) => calls.get(runId))).toEqual(runIds.map(() => 1));
+
+    const stopped = randomUUID();
+    await a.request({ ...trigger(stopped), kitId: 7 });
+    await waitFor(async () => (a.activeRuns().includes(stopped) || b.activeRuns().includes(stopped) ? true : undefined), 'the job running');
+    const holder = a.activeRuns().includes(stopped) ? a : b;
+    const other = holder === a ? b : a;
+    await other.stop({ ...control(stopped, 50), kitId: 7 });
+    await waitFor(async () => (aborted.has(stopped) ? true : undefined), 'the work on the other replica aborted');
+    expect((await holder.load(stopped)).job?.status).toBe('CANCELLED');
+    expect(calls.get(stopped)).toBe(1);
   });
 });

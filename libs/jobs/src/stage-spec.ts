@@ -2,13 +2,15 @@ import type { JobType } from '@vista/contracts';
 
 /** The event types of one stage's job lifecycle, as its service records them. */
 export interface StageSpec {
-  readonly jobType: Exclude<JobType, 'deck'>;
+  readonly jobType: JobType;
   /** A run's stream in the stage's own schema is `<streamPrefix><runId>`. */
   readonly streamPrefix: string;
-  /** The steps of a job, in order (one for DOE and optimize; preprocess → scaling → training → test for ML). */
+  /** The steps of a job, in order (one for deck collection, DOE and optimize; preprocess → scaling → training → test for ML). */
   readonly steps: readonly string[];
   readonly events: {
     readonly requested: string;
+    /** The job waits in the stage's queue for a worker. */
+    readonly queued: string;
     readonly started: string;
     readonly failed: string;
     readonly timedOut: string;

@@ -1,5 +1,6 @@
 import { IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
 import { BusEnvironment, DatabaseEnvironment, loadEnvironment } from '@vista/contracts';
+import { JobsEnvironment } from '@vista/jobs';
 import { ServiceEnvironment } from '@vista/service-host';
 
 export class DoeEnvironment {
@@ -17,7 +18,7 @@ export type DoeConfig = ReturnType<typeof loadDoeConfig>;
 
 /** The DOE service's whole configuration, validated once at boot. */
 export const loadDoeConfig = (env: Record<string, string | undefined>) =>
-  loadEnvironment([DatabaseEnvironment, BusEnvironment, ServiceEnvironment, DoeEnvironment] as const, env);
+  loadEnvironment([DatabaseEnvironment, BusEnvironment, ServiceEnvironment, JobsEnvironment, DoeEnvironment] as const, env);
 
 export const DOE_CONFIG = Symbol('DOE_CONFIG');
 export const DOE_SCHEMA = 'doe';

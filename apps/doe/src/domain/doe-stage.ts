@@ -7,6 +7,7 @@ export const DOE_STAGE: StageSpec = {
   steps: ['doe'],
   events: {
     requested: 'DoeRequested',
+    queued: 'DoeQueued',
     started: 'DoeStarted',
     failed: 'DoeFailed',
     timedOut: 'DoeTimedOut',

@@ -24,6 +24,7 @@ export class DoeStage {
       toTrigger: (event) => this.toTrigger(event as EventEnvelope<DeckCollectionCompletedV1 & Record<string, unknown>>),
       work: (job, context) => runDoe.execute(job, context),
       logger: this.logger,
+      jobs: config,
     });
   }
 

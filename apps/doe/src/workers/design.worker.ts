@@ -1,5 +1,5 @@
 import type { TableArtifact } from '@vista/contracts';
-import { serveWorkerTask } from '@vista/jobs';
+import { workerTask } from '@vista/jobs/worker';
 import { type DesignPlan, type ResolvedDoeParams, labelFromDeck, planDesign } from '../domain/design-plan.js';
 
 export interface DesignTaskInput {
@@ -14,7 +14,8 @@ export interface DesignTaskResult extends DesignPlan {
   readonly labelling?: Record<string, unknown>;
 }
 
-serveWorkerTask<DesignTaskInput, string, DesignTaskResult>((input, progress) => {
+/** Runs on the service's warm worker pool. */
+export default workerTask<DesignTaskInput, string, DesignTaskResult>((input, progress) => {
   const deck = JSON.parse(input.deckJson) as TableArtifact;
   const plan = planDesign(deck, input.params);
   progress(`generated a ${input.params.design} design of ${plan.points.length} points over ${plan.factors.length} factors`);

@@ -1,5 +1,6 @@
 import { IsInt, Max, Min } from 'class-validator';
 import { BusEnvironment, DatabaseEnvironment, loadEnvironment } from '@vista/contracts';
+import { JobsEnvironment } from '@vista/jobs';
 import { ServiceEnvironment } from '@vista/service-host';
 
 export class MlEnvironment {
@@ -13,7 +14,7 @@ export class MlEnvironment {
 export type MlConfig = ReturnType<typeof loadMlConfig>;
 
 /** The ML service's whole configuration, validated once at boot. */
-export const loadMlConfig = (env: Record<string, string | undefined>) => loadEnvironment([DatabaseEnvironment, BusEnvironment, ServiceEnvironment, MlEnvironment] as const, env);
+export const loadMlConfig = (env: Record<string, string | undefined>) => loadEnvironment([DatabaseEnvironment, BusEnvironment, ServiceEnvironment, JobsEnvironment, MlEnvironment] as const, env);
 
 export const ML_CONFIG = Symbol('ML_CONFIG');
 export const ML_SCHEMA = 'ml';

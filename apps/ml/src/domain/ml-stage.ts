@@ -8,6 +8,7 @@ export const ML_STAGE: StageSpec = {
   steps: ML_STEPS,
   events: {
     requested: 'MlStepRequested',
+    queued: 'MlStepQueued',
     started: 'MlStepStarted',
     failed: 'MlStepFailed',
     timedOut: 'MlStepTimedOut',

@@ -1,5 +1,5 @@
 import type { TableArtifact } from '@vista/contracts';
-import { serveWorkerTask } from '@vista/jobs';
+import { workerTask } from '@vista/jobs/worker';
 import { type MlPipelineResult, type ResolvedMlParams, type StepReport, runMlPipeline } from '../domain/ml-pipeline.js';
 import type { FactorBounds } from '@vista/contracts';
 
@@ -11,7 +11,8 @@ export interface MlPipelineTaskInput {
   readonly bounds?: FactorBounds;
 }
 
-serveWorkerTask<MlPipelineTaskInput, StepReport, MlPipelineResult>((input, progress) =>
+/** Runs on the service's warm worker pool. */
+export default workerTask<MlPipelineTaskInput, StepReport, MlPipelineResult>((input, progress) =>
   runMlPipeline(
     { table: JSON.parse(input.datasetJson) as TableArtifact, response: input.response, params: input.params, ...(input.bounds ? { bounds: input.bounds } : {}) },
     progress,

@@ -1,5 +1,6 @@
 import { IsInt, Max, Min } from 'class-validator';
 import { BusEnvironment, DatabaseEnvironment, loadEnvironment } from '@vista/contracts';
+import { JobsEnvironment } from '@vista/jobs';
 import { ServiceEnvironment } from '@vista/service-host';
 
 export class OptimizeEnvironment {
@@ -12,7 +13,7 @@ export type OptimizeConfig = ReturnType<typeof loadOptimizeConfig>;
 
 /** The optimize service's whole configuration, validated once at boot. */
 export const loadOptimizeConfig = (env: Record<string, string | undefined>) =>
-  loadEnvironment([DatabaseEnvironment, BusEnvironment, ServiceEnvironment, OptimizeEnvironment] as const, env);
+  loadEnvironment([DatabaseEnvironment, BusEnvironment, ServiceEnvironment, JobsEnvironment, OptimizeEnvironment] as const, env);
 
 export const OPTIMIZE_CONFIG = Symbol('OPTIMIZE_CONFIG');
 export const OPTIMIZE_SCHEMA = 'optimize';

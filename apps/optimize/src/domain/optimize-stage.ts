@@ -7,6 +7,7 @@ export const OPTIMIZE_STAGE: StageSpec = {
   steps: ['optimize'],
   events: {
     requested: 'OptimizeRequested',
+    queued: 'OptimizeQueued',
     started: 'OptimizeStarted',
     failed: 'OptimizeFailed',
     timedOut: 'OptimizeTimedOut',

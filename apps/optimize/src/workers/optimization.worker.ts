@@ -1,5 +1,5 @@
 import type { TableArtifact } from '@vista/contracts';
-import { serveWorkerTask } from '@vista/jobs';
+import { workerTask } from '@vista/jobs/worker';
 import type { ModelArtifact } from '@vista/modeling';
 import { type OptimizationOutcome, type ResolvedOptimizeParams, runOptimization } from '../domain/optimization-plan.js';
 
@@ -10,7 +10,8 @@ export interface OptimizationTaskInput {
   readonly datasetJson?: string;
 }
 
-serveWorkerTask<OptimizationTaskInput, string, OptimizationOutcome>((input) =>
+/** Runs on the service's warm worker pool. */
+export default workerTask<OptimizationTaskInput, string, OptimizationOutcome>((input) =>
   runOptimization(
     JSON.parse(input.artifactJson) as ModelArtifact,
     input.params,

@@ -5,7 +5,7 @@ export const DOE_SPEC: StageSpec = {
   jobType: 'doe',
   streamPrefix: 'doe-run-',
   steps: ['doe'],
-  events: { requested: 'DoeRequested', started: 'DoeStarted', failed: 'DoeFailed', timedOut: 'DoeTimedOut', cancelled: 'DoeCancelled', completed: { doe: 'DoeCompleted' } },
+  events: { requested: 'DoeRequested', queued: 'DoeQueued', started: 'DoeStarted', failed: 'DoeFailed', timedOut: 'DoeTimedOut', cancelled: 'DoeCancelled', completed: { doe: 'DoeCompleted' } },
   stepInEvents: false,
 };
 
@@ -16,6 +16,7 @@ export const ML_SPEC: StageSpec = {
   steps: ['preprocess', 'scaling', 'training', 'test'],
   events: {
     requested: 'MlStepRequested',
+    queued: 'MlStepQueued',
     started: 'MlStepStarted',
     failed: 'MlStepFailed',
     timedOut: 'MlStepTimedOut',

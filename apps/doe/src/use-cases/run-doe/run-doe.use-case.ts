@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type ChainContextV1, type TableArtifact } from '@vista/contracts';
 import { ArtifactsBucket, artifactName } from '@vista/bus';
-import { type StageJob, type StageWorkContext, runWorkerTask } from '@vista/jobs';
+import type { StageJob, StageWorkContext } from '@vista/jobs';
 import type { ResolvedDoeParams } from '../../domain/design-plan.js';
 import { responseSummary } from '../../domain/design-plan.js';
 import { ExternalEvaluator } from '../../labelling/external-evaluator.js';
@@ -29,11 +29,7 @@ export class RunDoeUseCase {
     const params = job.input.design as ResolvedDoeParams;
     const deckJson = await this.artifacts.get(artifactName.deck(chain.deckId));
     context.log(`designing over deck ${chain.deckId}: ${params.design}, labelling by ${params.labelling}`);
-    const plan = await runWorkerTask<DesignTaskInput, string, DesignTaskResult>(
-      DESIGN_WORKER,
-      { deckJson, params },
-      { signal: context.signal, onProgress: (message) => context.log(message) },
-    );
+    const plan = await context.runTask<DesignTaskInput, string, DesignTaskResult>(DESIGN_WORKER, { deckJson, params }, (message) => context.log(message));
     const labels = plan.labels ?? (await this.evaluator.label(plan.factors, plan.responses, plan.points, context.signal));
     if (!plan.labels) context.log(`labelled ${labels.length} points through the external evaluator`);
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ChainContextV1 } from '@vista/contracts';
 import { ArtifactsBucket, artifactName } from '@vista/bus';
-import { type StageJob, type StageWorkContext, runWorkerTask } from '@vista/jobs';
+import type { StageJob, StageWorkContext } from '@vista/jobs';
 import type { MlPipelineResult, ResolvedMlParams, StepReport } from '../../domain/ml-pipeline.js';
 import { ModelRepository } from '../../repositories/model.repository.js';
 import type { MlPipelineTaskInput } from '../../workers/ml-pipeline.worker.js';
@@ -36,10 +36,10 @@ export class RunMlUseCase {
       recorded.catch(() => undefined);
       steps.push(recorded);
     };
-    const result = await runWorkerTask<MlPipelineTaskInput, StepReport, MlPipelineResult>(
+    const result = await context.runTask<MlPipelineTaskInput, StepReport, MlPipelineResult>(
       PIPELINE_WORKER,
       { datasetJson, response, params, ...(chain.bounds ? { bounds: chain.bounds } : {}) },
-      { signal: context.signal, onProgress },
+      onProgress
     );
     await Promise.all(steps);
 

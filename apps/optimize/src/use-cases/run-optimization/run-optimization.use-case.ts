@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ChainContextV1 } from '@vista/contracts';
 import { ArtifactsBucket, artifactName } from '@vista/bus';
-import { type StageJob, type StageWorkContext, runWorkerTask } from '@vista/jobs';
+import type { StageJob, StageWorkContext } from '@vista/jobs';
 import { EVENT_TRACE_LIMIT, type OptimizationOutcome, type ResolvedOptimizeParams } from '../../domain/optimization-plan.js';
 import { ResultRepository } from '../../repositories/result.repository.js';
 import type { OptimizationTaskInput } from '../../workers/optimization.worker.js';
@@ -23,11 +23,11 @@ export class RunOptimizationUseCase {
     const artifactJson = await this.artifacts.get(artifactName.model(modelId));
     const datasetJson = params.tuneHyperparameters && chain.datasetId ? await this.artifacts.get(artifactName.dataset(chain.datasetId)) : undefined;
     context.log(`${params.goal}${params.target !== undefined ? ` ${params.target}` : ''} of model ${modelId}: ${params.starts} starts${params.tuneHyperparameters ? ', tuning hyperparameters' : ''}`);
-    const outcome = await runWorkerTask<OptimizationTaskInput, string, OptimizationOutcome>(
-      OPTIMIZATION_WORKER,
-      { artifactJson, params, ...(datasetJson ? { datasetJson } : {}) },
-      { signal: context.signal },
-    );
+    const outcome = await context.runTask<OptimizationTaskInput, string, OptimizationOutcome>(OPTIMIZATION_WORKER, {
+      artifactJson,
+      params,
+      ...(datasetJson ? { datasetJson } : {}),
+    });
     const goal = { kind: params.goal, ...(params.target !== undefined ? { target: params.target } : {}) };
     await this.results.save({ jobId: job.jobId, attempt: job.attempt, runId: job.runId, modelId, result: { ...outcome, trace: undefined, goal }, trace: outcome.trace });
     context.log(`best after ${outcome.evaluations} evaluations: ${JSON.stringify(outcome.bestFactors)} → ${JSON.stringify(outcome.predicted)}`);

@@ -1,0 +1,89 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { VistaError } from '@vista/contracts';
+import type { WorkerReply, WorkerTaskMessage } from './worker/worker-task.js';
+
+export interface WorkerPoolOptions {
+  /** Worker threads, all started at once and kept warm (default: the machine's cores). */
+  readonly size?: number;
+  /** Heap limit of each worker: a task that exceeds it fails instead of growing the process. */
+  readonly maxOldGenerationSizeMb?: number;
+}
+
+export interface PoolTaskOptions<TProgress> {
+  /** Aborting ends the task at once: its worker is terminated and a fresh one replaces it. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: TProgress) => void;
+}
+
+export interface WorkerPoolStatus {
+  readonly size: number;
+  readonly busy: number;
+  readonly completed: number;
+}
+
+/**
+ * A service's bounded pool of warm worker threads. A task names its module (one that default-exports
+ * `workerTask(...)`); each worker imports a module once and keeps it, so a task costs its own
+ * computation, not a thread start and a module load. At most `size` tasks run at once; the caller
+ * (the stage runner) never gives it more, so waiting happens in the durable queue, not in memory.
+ */
+export class WorkerPool {
+  private readonly pool: Piscina;
+  private running = 0;
+
+  constructor(options: WorkerPoolOptions = {}) {
+    const size = options.size ?? availableParallelism();
+    this.pool = new Piscina({
+      minThreads: size,
+      maxThreads: size,
+      // Warm for good: an idle worker is not torn down (its modules would load again).
+      idleTimeout: 2 ** 31 - 1,
+      ...(options.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } } : {}),
+    });
+  }
+
+  get size(): number {
+    return this.pool.maxThreads;
+  }
+
+  /** Runs one task on a worker; resolves with its result, rejects with its VistaError or the abort reason. */
+  async run<TInput, TProgress, TResult>(module: URL, input: TInput, options: PoolTaskOptions<TProgress> = {}): Promise<TResult> {
+    const { signal } = options;
+    if (signal?.aborted) throw signal.reason;
+    const { port1, port2 } = new MessageChannel();
+    const outcome = new Promise<TResult>((resolve, reject) => {
+      port1.on('message', (reply: WorkerReply<TProgress, TResult>) => {
+        if (reply.kind === 'progress') options.onProgress?.(reply.progress);
+        else if (reply.kind === 'result') resolve(reply.result);
+        else reject(new VistaError(reply.code, reply.message));
+      });
+    });
+    const message: WorkerTaskMessage<TInput> = { input, port: port2 };
+    this.running++;
+    try {
+      const ran = this.pool.run(message, { filename: fileURLToPath(module), transferList: [port2], ...(signal ? { signal } : {}) });
+      // The task's outcome comes on the port after its progress; the pool's own promise says whether
+      // the worker got that far (it rejects on an abort, a crash or a heap limit).
+      await ran.catch((error: unknown) => {
+        if (signal?.aborted) throw signal.reason;
+        throw new VistaError('internal', `worker failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      });
+      return await outcome;
+    } finally {
+      this.running--;
+      port1.close();
+    }
+  }
+
+  status(): WorkerPoolStatus {
+    return { size: this.size, busy: this.running, completed: this.pool.completed };
+  }
+
+  /** Ends every worker (tasks still running are aborted). */
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
