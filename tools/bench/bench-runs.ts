@@ -30,7 +30,7 @@ import {
   runsPerMinute,
   tally,
 } from './runs-figures.js';
-import { DECK_FILE, type FollowedRun, ServiceSampler, type StageSpans, medianSpans, stageSpans, startAndFollow } from './runs.phase.js';
+import { DECK_FILE, type FollowedRun, ServiceSampler, type StageSpans, medianSpans, stageSpans, startAndFollow, stopUnfinished } from './runs.phase.js';
 import { RUN_TARGETS } from './targets.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -49,6 +49,8 @@ interface Concurrent {
   readonly wallMs: number;
   readonly postsMs: number;
   readonly deadlineHit: boolean;
+  /** Unfinished runs the bench stopped when it gave up, and how many of them ended before it went on. */
+  readonly stopped?: { stopped: number; ended: number };
 }
 
 async function main(): Promise<void> {
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
       );
       const run = runs[0]!;
       singles.push(run);
+      if (run.outcome === 'UNFINISHED') await stopUnfinished(platform.gatewayUrl, sql, [run], 60_000);
       if (run.runId) spans.push(await stageSpans(sql, run.runId));
       progress(
         `(b) single run ${i + 1}/${settings.singleRuns}: ${run.outcome}${run.endedAfterMs !== undefined ? ` after ${fmtSeconds(run.endedAfterMs)}` : ''}${run.rejected ? ` (${run.rejected})` : ''}`,
@@ -124,7 +127,13 @@ async function main(): Promise<void> {
         { gatewayUrl: platform.gatewayUrl, sql, kitIds: batch.kitIds, deadlineMs: settings.concurrentDeadlineS * 1000, pollMs: 500, label: batch.label },
         progress,
       );
-      concurrent.push({ label: batch.label, ...result, deadlineHit: result.runs.some((r) => r.outcome === 'UNFINISHED') });
+      const deadlineHit = result.runs.some((r) => r.outcome === 'UNFINISHED');
+      let stopped: Concurrent['stopped'];
+      if (deadlineHit) {
+        progress(`(c) gave up on ${batch.label}: stopping the unfinished runs (waiting up to 60 s for them to end)`);
+        stopped = await stopUnfinished(platform.gatewayUrl, sql, result.runs, 60_000);
+      }
+      concurrent.push({ label: batch.label, ...result, deadlineHit, ...(stopped ? { stopped } : {}) });
     }
 
     sampler.stop();
@@ -259,7 +268,12 @@ function assemble(
           'each run: POST /api/v1/kits/{kitId}/runs {"sourcePath":"quadratic-surface.csv"}, no parameters; the services run with their default job timeouts',
           'its end: a terminal status (SUCCESS / FAILED / TIMEOUT / CANCELLED) in read.runs, polled every 500 ms',
           ...(rejected.length ? [`POSTs not accepted: ${rejected.slice(0, 3).join(' | ')}`] : []),
-          ...(batch.deadlineHit ? ['UNFINISHED runs were still going when the bench gave up; they do not count as finished'] : []),
+          ...(batch.deadlineHit
+            ? [
+                'UNFINISHED runs were still going when the bench gave up; they do not count as finished. The bench then stopped them',
+                `(${batch.stopped?.stopped ?? 0} stops accepted, ${batch.stopped?.ended ?? 0} ended within 60 s) so they would not weigh on what came next`,
+              ]
+            : []),
         ],
       };
     }),

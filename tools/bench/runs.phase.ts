@@ -87,6 +87,40 @@ export async function startAndFollow(
   return { runs, wallMs: (open.size === 0 ? lastEnd : now()) - t0, postsMs };
 }
 
+/**
+ * Stops runs the bench gave up on (POST /runs/{runId}/control stop), so they do not compete with what
+ * is measured next, and waits up to `waitMs` for them to end. Their outcome in the report stays UNFINISHED.
+ */
+export async function stopUnfinished(
+  gatewayUrl: string,
+  sql: pg.Pool,
+  runs: readonly FollowedRun[],
+  waitMs: number,
+): Promise<{ stopped: number; ended: number }> {
+  const unfinished = runs.filter((r) => r.outcome === 'UNFINISHED' && r.runId).map((r) => r.runId!);
+  const answers = await Promise.all(
+    unfinished.map((runId) =>
+      fetch(`${gatewayUrl}/api/v1/runs/${runId}/control`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'stop' }),
+        signal: AbortSignal.timeout(30_000),
+      }).then(
+        (res) => res.status,
+        () => 0,
+      ),
+    ),
+  );
+  const deadline = now() + waitMs;
+  let open = unfinished;
+  while (open.length > 0 && now() < deadline) {
+    const statuses = await runStatuses(sql, open);
+    open = open.filter((runId) => !isTerminal(statuses.get(runId)));
+    if (open.length > 0) await sleep(500);
+  }
+  return { stopped: answers.filter((status) => status === 202).length, ended: unfinished.length - open.length };
+}
+
 /** Per stage of one run: requested → finished in the stage's read-model rows (service clocks), ms. */
 export type StageSpans = Partial<Record<'deck' | 'doe' | 'ml' | 'optimize', number>>;
 
