@@ -69,8 +69,8 @@ export function renderReport(header: string[], sections: readonly ReportSection[
   return out.join('\n');
 }
 
-// Targets of latency rows are in milliseconds; ratios have no unit.
-const unitOf = (row: ReportRow): string => (row.figure.endsWith(' ms') ? ' ms' : '');
+// Targets of latency rows are in milliseconds, of memory rows in MiB; ratios have no unit.
+const unitOf = (row: ReportRow): string => (row.figure.endsWith(' ms') ? ' ms' : row.figure.endsWith(' MiB') ? ' MiB' : '');
 
 export async function writeJson(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

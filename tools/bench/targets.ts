@@ -7,3 +7,15 @@ export const TARGETS = {
   /** p99 lag from append to read-model commit at the offered load, ms. */
   lagP99Ms: { max: 250 },
 } as const;
+
+/** The runs benchmark's targets (`npm run bench:runs`). */
+export const RUN_TARGETS = {
+  /** One run of the example deck, POST to optimize SUCCESS in the read model, ms. */
+  singleRunMs: { max: 3_000 },
+  /** One run's time beyond its stages' pure computation, per stage transition, ms. */
+  overheadPerTransitionMs: { max: 100 },
+  /** Runs per minute with N started at once ÷ the floor's runs per minute on this machine's cores. */
+  concurrentVsFloor: { min: 0.6 },
+  /** Peak RSS of each service process, MiB. */
+  serviceRssMiB: { max: 1_024 },
+} as const;

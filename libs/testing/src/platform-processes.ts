@@ -35,7 +35,9 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+// The repository root, whether this module runs from its source (tests) or from dist/ (tools built with `npm run build`).
+const HERE = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const ROOT = path.basename(HERE) === 'dist' && existsSync(path.join(HERE, '..', 'package.json')) ? path.dirname(HERE) : HERE;
 
 /** Runs Vista's services as real processes from `dist/` (build first) against the test's servers. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
