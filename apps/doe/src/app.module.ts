@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { StageHostFactory } from '@vista/jobs';
+import { JobsModule } from '@vista/jobs';
 import { ServiceInfrastructureModule } from '@vista/service-host';
 import { DOE_CONFIG, DOE_SCHEMA, type DoeConfig } from './config/doe.config.js';
 import { DoeStage } from './handlers/doe.stage.js';
@@ -12,8 +12,8 @@ export class DoeModule {
   static forRoot(config: DoeConfig): DynamicModule {
     return {
       module: DoeModule,
-      imports: [ServiceInfrastructureModule.forRoot({ name: 'doe', schema: DOE_SCHEMA, config })],
-      providers: [{ provide: DOE_CONFIG, useValue: config }, StageHostFactory, DatasetRepository, ExternalEvaluator, RunDoeUseCase, DoeStage],
+      imports: [ServiceInfrastructureModule.forRoot({ name: 'doe', schema: DOE_SCHEMA, config }), JobsModule.forRoot(config)],
+      providers: [{ provide: DOE_CONFIG, useValue: config }, DatasetRepository, ExternalEvaluator, RunDoeUseCase, DoeStage],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { StageHostFactory } from '@vista/jobs';
+import { JobsModule } from '@vista/jobs';
 import { ServiceInfrastructureModule } from '@vista/service-host';
 import { ML_CONFIG, ML_SCHEMA, type MlConfig } from './config/ml.config.js';
 import { MlCommands } from './controllers/ml.commands.js';
@@ -13,9 +13,9 @@ export class MlModule {
   static forRoot(config: MlConfig): DynamicModule {
     return {
       module: MlModule,
-      imports: [ServiceInfrastructureModule.forRoot({ name: 'ml', schema: ML_SCHEMA, config })],
+      imports: [ServiceInfrastructureModule.forRoot({ name: 'ml', schema: ML_SCHEMA, config }), JobsModule.forRoot(config)],
       controllers: [MlCommands],
-      providers: [{ provide: ML_CONFIG, useValue: config }, StageHostFactory, ModelRepository, RunMlUseCase, PredictWithModelUseCase, MlStage],
+      providers: [{ provide: ML_CONFIG, useValue: config }, ModelRepository, RunMlUseCase, PredictWithModelUseCase, MlStage],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { StageHostFactory } from '@vista/jobs';
+import { JobsModule } from '@vista/jobs';
 import { ServiceInfrastructureModule } from '@vista/service-host';
 import { OPTIMIZE_CONFIG, OPTIMIZE_SCHEMA, type OptimizeConfig } from './config/optimize.config.js';
 import { OptimizeStage } from './handlers/optimize.stage.js';
@@ -11,8 +11,8 @@ export class OptimizeModule {
   static forRoot(config: OptimizeConfig): DynamicModule {
     return {
       module: OptimizeModule,
-      imports: [ServiceInfrastructureModule.forRoot({ name: 'optimize', schema: OPTIMIZE_SCHEMA, config })],
-      providers: [{ provide: OPTIMIZE_CONFIG, useValue: config }, StageHostFactory, ResultRepository, RunOptimizationUseCase, OptimizeStage],
+      imports: [ServiceInfrastructureModule.forRoot({ name: 'optimize', schema: OPTIMIZE_SCHEMA, config }), JobsModule.forRoot(config)],
+      providers: [{ provide: OPTIMIZE_CONFIG, useValue: config }, ResultRepository, RunOptimizationUseCase, OptimizeStage],
     };
   }
 }

@@ -8,3 +8,4 @@ export * from './stage-spec.js';
 export * from './stage-host.js';
 export * from './stage-host.factory.js';
 export * from './worker-pool.js';
+export * from './jobs.module.js';

@@ -17,3 +17,6 @@ export class JobsEnvironment {
 
 /** The job settings a stage host reads from its service's validated config. */
 export type JobsSettings = Readonly<Pick<JobsEnvironment, 'JOB_WORKERS' | 'JOB_LEASE_MS' | 'JOB_HEARTBEAT_MS' | 'JOB_POLL_MS' | 'JOB_WORKER_HEAP_MB'>>;
+
+/** Injection token of the JobsSettings a stage service provides from its config. */
+export const JOBS_SETTINGS = Symbol('JOBS_SETTINGS');

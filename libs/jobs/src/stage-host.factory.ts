@@ -5,12 +5,12 @@ import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus';
 import type { BusNames } from '@vista/contracts';
 import { DATABASE } from '@vista/db';
 import { EventStore } from '@vista/event-store';
-import type { JobsSettings } from './jobs-environment.js';
+import { JOBS_SETTINGS, type JobsSettings } from './jobs-environment.js';
 import { StageHost, type StageHostOptions } from './stage-host.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** What a stage service gives to build its host; the database, bus, event store and worker pool come from its modules. */
-export type StageDefinition = Omit<StageHostOptions, 'db' | 'js' | 'jsm' | 'names' | 'store' | 'pool' | 'leasing'> & { readonly jobs: JobsSettings };
+export type StageDefinition = Omit<StageHostOptions, 'db' | 'js' | 'jsm' | 'names' | 'store' | 'pool' | 'leasing'>;
 
 /**
  * Builds a stage's host on the service's own database, bus, event store and warm worker pool, and
@@ -19,21 +19,24 @@ export type StageDefinition = Omit<StageHostOptions, 'db' | 'js' | 'jsm' | 'name
 @Injectable()
 export class StageHostFactory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly hosts: StageHost[] = [];
-  private pool?: WorkerPool;
+  /** The service's warm workers: its stage's jobs run here, and any other heavy task of the service. */
+  readonly pool: WorkerPool;
 
   constructor(
+    @Inject(JOBS_SETTINGS) private readonly settings: JobsSettings,
     @Inject(DATABASE) private readonly db: Kysely<any>,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(BUS_NAMES) private readonly names: BusNames,
     private readonly store: EventStore,
-  ) {}
+  ) {
+    this.pool = new WorkerPool({ size: settings.JOB_WORKERS, maxOldGenerationSizeMb: settings.JOB_WORKER_HEAP_MB });
+  }
 
   create(definition: StageDefinition): StageHost {
-    const { jobs, ...rest } = definition;
-    this.pool ??= new WorkerPool({ size: jobs.JOB_WORKERS, maxOldGenerationSizeMb: jobs.JOB_WORKER_HEAP_MB });
+    const jobs = this.settings;
     const host = new StageHost({
-      ...rest,
+      ...definition,
       db: this.db,
       js: this.js,
       jsm: this.jsm,
@@ -52,6 +55,6 @@ export class StageHostFactory implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.hosts.map((host) => host.stop()));
-    await this.pool?.close();
+    await this.pool.close();
   }
 }

@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { MigrationSet } from '@vista/db';
-import { eventStoreMigrations } from '@vista/event-store';
+import { stageMigrations } from '@vista/jobs';
 
-/** The deck schema: its event log plus the stored decks (the table data is too large for events). */
+/** The deck schema: its event log, run controls and job queue, plus the stored decks (the table data is too large for events). */
 export const deckMigrations = (schema: string): MigrationSet => ({
-  ...eventStoreMigrations(schema),
+  ...stageMigrations(schema),
   '2026-11-21T00:01_decks': {
     async up(db: Kysely<any>) {
       await sql`

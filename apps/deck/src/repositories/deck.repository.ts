@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { DATABASE } from '@vista/db';
 import { DECK_SCHEMA } from '../config/deck.config.js';
-import type { ParsedDeck } from '../workers/parse-deck.runner.js';
+import type { ParsedDeck } from '../workers/parse-deck.worker.js';
 
 export interface DeckRecord {
   readonly deckId: string;

@@ -24,7 +24,6 @@ export class DoeStage {
       toTrigger: (event) => this.toTrigger(event as EventEnvelope<DeckCollectionCompletedV1 & Record<string, unknown>>),
       work: (job, context) => runDoe.execute(job, context),
       logger: this.logger,
-      jobs: config,
     });
   }
 

@@ -110,7 +110,7 @@ describe('a kit run through the gateway, on the real platform processes', () => 
     expect(state.freshness.position).toBeGreaterThan(0);
 
     const history = await sql.query('select status, job_id from read.state_history where kit_id = 41 order by position');
-    expect(history.rows.map((r) => r.status)).toEqual(['PENDING', 'RUNNING', 'SUCCESS']);
+    expect(history.rows.map((r) => r.status)).toEqual(['PENDING', 'QUEUED', 'RUNNING', 'SUCCESS']);
     expect(new Set(history.rows.map((r) => r.job_id))).toEqual(new Set([run.jobId]));
     const kitState = await sql.query("select status from read.kit_state where kit_id = 41 and task_name = 'deck_collection'");
     expect(kitState.rows).toEqual([{ status: 'SUCCESS' }]);

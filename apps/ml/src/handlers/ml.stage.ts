@@ -24,7 +24,6 @@ export class MlStage {
       toTrigger: (event) => this.toTrigger(event as EventEnvelope<DoeCompletedV1 & Record<string, unknown>>),
       work: (job, context) => runMl.execute(job, context),
       logger: this.logger,
-      jobs: config,
       // Every step's request names the dataset the job works on.
       stepRequestFields: (job) => ({ datasetId: job.input.datasetId }),
     });

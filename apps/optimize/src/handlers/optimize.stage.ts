@@ -24,7 +24,6 @@ export class OptimizeStage {
       toTrigger: (event) => this.toTrigger(event as EventEnvelope<MlTestCompletedV1 & Record<string, unknown>>),
       work: (job, context) => runOptimization.execute(job, context),
       logger: this.logger,
-      jobs: config,
     });
   }
 

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
-import type { DatasetType, EventMetadata } from '@vista/contracts';
+import { type DatasetType, type EventMetadata, ValidationError } from '@vista/contracts';
 import { EventStore } from '@vista/event-store';
+import { StageHostFactory } from '@vista/jobs';
+import type { ParseDeckInput } from '../../domain/parse-deck.js';
 import { DeckRepository } from '../../repositories/deck.repository.js';
-import { parseDeckInWorker } from '../../workers/parse-deck.runner.js';
+import type { ParseDeckOutcome, ParsedDeck } from '../../workers/parse-deck.worker.js';
+
+const PARSE_DECK_WORKER = new URL('../../workers/parse-deck.worker.js', import.meta.url);
 
 export interface DeckSource {
   readonly name: string;
@@ -30,18 +34,19 @@ export interface PreparedDeck {
 }
 
 /**
- * Validates a deck off the event loop, then stores it together with its DeckIngested event, so a
- * deck is never stored without its event (or the reverse).
+ * Validates a deck on the service's worker pool, then stores it together with its DeckIngested event,
+ * so a deck is never stored without its event (or the reverse).
  */
 @Injectable()
 export class DeckIngestion {
   constructor(
     private readonly decks: DeckRepository,
     private readonly events: EventStore,
+    private readonly stages: StageHostFactory,
   ) {}
 
   async prepare(source: DeckSource, signal?: AbortSignal): Promise<PreparedDeck> {
-    const parsed = await parseDeckInWorker(
+    const parsed = await this.parse(
       { format: source.format, content: Buffer.from(source.content), factors: source.factors, responses: source.responses },
       signal,
     );
@@ -90,5 +95,16 @@ export class DeckIngestion {
         );
       },
     };
+  }
+
+  /** Parses and checks a deck on the worker pool; an invalid deck is a ValidationError whose issues name the row and column. */
+  private async parse(input: ParseDeckInput, signal?: AbortSignal): Promise<ParsedDeck> {
+    const outcome = await this.stages.pool.run<ParseDeckInput, never, ParseDeckOutcome>(PARSE_DECK_WORKER, input, signal ? { signal } : {});
+    if (outcome.ok) return outcome.parsed;
+    const issues = outcome.issues.map((i) => ({
+      path: [i.row !== undefined ? `row ${i.row}` : undefined, i.column !== undefined ? `column ${i.column}` : undefined].filter(Boolean).join(', ') || undefined,
+      message: i.message,
+    }));
+    throw new ValidationError(outcome.message, issues);
   }
 }

@@ -1,61 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, type RetryKitRunResult, type RetryKitRunV1 } from '@vista/contracts';
 import type { CommandMessage } from '@vista/bus';
-import type { NewEvent } from '@vista/event-store';
-import { DECK_CONFIG, type DeckConfig } from '../../config/deck.config.js';
-import { RETRYABLE_DECK_JOB_STATUSES, retry } from '../../domain/deck-job.js';
-import { DeckRunRepository } from '../../repositories/deck-run.repository.js';
-import { CollectDeckUseCase } from '../collect-deck/collect-deck.use-case.js';
-import { commandMetadata } from '../command-metadata.js';
-
-const ATTEMPTS = 3;
+import { isActive } from '@vista/jobs';
+import { DeckStage } from '../../handlers/deck.stage.js';
+import { runControl } from '../run-control.js';
 
 /**
  * RetryKitRun: records KitRunRetried, which the stage whose job failed, timed out or was cancelled
- * answers with a new attempt; when that stage is the deck collection, the new attempt is appended here
- * in the same append.
+ * answers with a new attempt; when that stage is the deck collection, its new attempt is requested and
+ * queued here in the same append.
  */
 @Injectable()
 export class RetryKitRunUseCase {
-  constructor(
-    @Inject(DECK_CONFIG) private readonly config: DeckConfig,
-    private readonly runs: DeckRunRepository,
-    private readonly collect: CollectDeckUseCase,
-  ) {}
+  constructor(private readonly stage: DeckStage) {}
 
   async execute(command: CommandMessage<RetryKitRunV1>): Promise<RetryKitRunResult> {
     const { runId, reason } = command.payload;
-    for (let attempt = 1; ; attempt++) {
-      const run = await this.runs.load(runId);
-      if (!run) throw new NotFoundError(`run ${runId} does not exist`);
-      const job = run.job;
-      if (job && (job.status === 'PENDING' || job.status === 'RUNNING')) {
-        throw new ConflictError(`run ${runId} is still collecting its deck (attempt ${job.attempt} is ${job.status}); stop it before retrying`);
-      }
-      const now = new Date();
-      const kitId = run.run.kitId;
-      const events: NewEvent[] = [{ type: 'KitRunRetried', data: { kitId, runId, retriedAt: now.toISOString(), ...(reason ? { reason } : {}) } }];
-      const retriesDeckJob = job !== undefined && (RETRYABLE_DECK_JOB_STATUSES as readonly string[]).includes(job.status);
-      if (retriesDeckJob) {
-        const requested = retry(job, now);
-        events.push({
-          type: requested.type,
-          data: {
-            ...requested.data,
-            timeoutMs: this.config.DECK_JOB_TIMEOUT_MS,
-            ...(run.run.deckId ? { deckId: run.run.deckId } : {}),
-            ...(run.run.sourcePath ? { sourcePath: run.run.sourcePath } : {}),
-          },
-        });
-      }
-      try {
-        await this.runs.append(runId, run.version, events, commandMetadata(command, { kitId, runId, ...(job ? { jobId: job.jobId } : {}) }));
-      } catch (error) {
-        if (error instanceof ConflictError && attempt < ATTEMPTS) continue;
-        throw error;
-      }
-      if (retriesDeckJob) this.collect.schedule(runId, { actor: command.actor, correlationId: command.correlationId });
-      return { runId, kitId };
+    const run = await this.stage.runner.load(runId);
+    const job = run.job;
+    if (!job) throw new NotFoundError(`run ${runId} does not exist`);
+    const kitId = job.kitId;
+    if (isActive(job)) {
+      throw new ConflictError(`run ${runId} is still collecting its deck (attempt ${job.attempt} is ${job.status}); stop it before retrying`);
     }
+    await this.stage.runner.retry(runControl(command, run, reason), [
+      { type: 'KitRunRetried', data: { kitId, runId, retriedAt: new Date().toISOString(), ...(reason ? { reason } : {}) } },
+    ]);
+    return { runId, kitId };
   }
 }

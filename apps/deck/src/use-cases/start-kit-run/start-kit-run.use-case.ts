@@ -4,24 +4,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, type StartKitRunResult, type StartKitRunV1, ValidationError } from '@vista/contracts';
 import type { CommandMessage } from '@vista/bus';
 import { DECK_CONFIG, type DeckConfig } from '../../config/deck.config.js';
-import { request } from '../../domain/deck-job.js';
+import { DeckStage } from '../../handlers/deck.stage.js';
 import { type DeckRecord, DeckRepository } from '../../repositories/deck.repository.js';
-import { DeckRunRepository } from '../../repositories/deck-run.repository.js';
-import { CollectDeckUseCase } from '../collect-deck/collect-deck.use-case.js';
-import { commandMetadata } from '../command-metadata.js';
 import { resolveInside } from '../deck-folder.js';
 
 /**
  * StartKitRun: checks the deck exists before anything starts, then records the run and its
- * PENDING deck-collection job in one append and hands the job to the collector.
+ * deck-collection job (requested and QUEUED) in one append, the job put in the queue with it.
  */
 @Injectable()
 export class StartKitRunUseCase {
   constructor(
     @Inject(DECK_CONFIG) private readonly config: DeckConfig,
     private readonly decks: DeckRepository,
-    private readonly runs: DeckRunRepository,
-    private readonly collect: CollectDeckUseCase,
+    private readonly stage: DeckStage,
   ) {}
 
   async execute(command: CommandMessage<StartKitRunV1>): Promise<StartKitRunResult> {
@@ -39,35 +35,18 @@ export class StartKitRunUseCase {
     const now = new Date();
     const runId = randomUUID();
     const jobId = randomUUID();
-    const requested = request(undefined, { kitId: payload.kitId, runId, jobId }, now);
-    await this.runs.append(
+    const source = { ...(payload.deckId ? { deckId: payload.deckId } : {}), ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}) };
+    await this.stage.runner.request({
+      kitId: payload.kitId,
       runId,
-      0,
-      [
-        {
-          type: 'KitRunStarted',
-          data: {
-            kitId: payload.kitId,
-            runId,
-            startedAt: now.toISOString(),
-            ...(payload.deckId ? { deckId: payload.deckId } : {}),
-            ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}),
-            params: { ...payload.params },
-          },
-        },
-        {
-          type: 'DeckCollectionRequested',
-          data: {
-            ...requested.data,
-            timeoutMs: this.config.DECK_JOB_TIMEOUT_MS,
-            ...(payload.deckId ? { deckId: payload.deckId } : {}),
-            ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}),
-          },
-        },
-      ],
-      commandMetadata(command, { kitId: payload.kitId, runId, jobId }),
-    );
-    this.collect.schedule(runId, { actor: command.actor, correlationId: command.correlationId });
+      jobId,
+      timeoutMs: this.config.DECK_JOB_TIMEOUT_MS,
+      fields: source,
+      priority: payload.params?.priority ?? 0,
+      correlationId: command.correlationId,
+      actor: command.actor,
+      leading: [{ type: 'KitRunStarted', data: { kitId: payload.kitId, runId, startedAt: now.toISOString(), ...source, params: { ...payload.params } } }],
+    });
     return { kitId: payload.kitId, runId, jobId };
   }
 

@@ -1,49 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError, type StopKitRunResult, type StopKitRunV1 } from '@vista/contracts';
+import { NotFoundError, type StopKitRunResult, type StopKitRunV1 } from '@vista/contracts';
 import type { CommandMessage } from '@vista/bus';
-import type { NewEvent } from '@vista/event-store';
-import { cancel, isFinished } from '../../domain/deck-job.js';
-import { DeckRunRepository } from '../../repositories/deck-run.repository.js';
-import { CollectDeckUseCase } from '../collect-deck/collect-deck.use-case.js';
-import { commandMetadata } from '../command-metadata.js';
-
-const ATTEMPTS = 3;
+import { DeckStage } from '../../handlers/deck.stage.js';
+import { runControl } from '../run-control.js';
 
 /**
- * StopKitRun: records KitRunStopped (each stage service cancels its own pending or running job when it
- * sees it) and, in the same append, cancels the run's deck job if it is still pending or running.
+ * StopKitRun: records KitRunStopped (each stage service cancels its own queued or running job when it
+ * sees it) and, in the same append, cancels the run's deck job if it is still queued or running.
  */
 @Injectable()
 export class StopKitRunUseCase {
-  constructor(
-    private readonly runs: DeckRunRepository,
-    private readonly collect: CollectDeckUseCase,
-  ) {}
+  constructor(private readonly stage: DeckStage) {}
 
   async execute(command: CommandMessage<StopKitRunV1>): Promise<StopKitRunResult> {
     const { runId } = command.payload;
+    const run = await this.stage.runner.load(runId);
+    if (!run.job) throw new NotFoundError(`run ${runId} does not exist`);
     const reason = command.payload.reason?.trim() || `stopped by ${command.actor}`;
-    for (let attempt = 1; ; attempt++) {
-      const run = await this.runs.load(runId);
-      if (!run) throw new NotFoundError(`run ${runId} does not exist`);
-      const job = run.job;
-      const now = new Date();
-      // The stop is the run's: every stage service sees KitRunStopped and cancels its own job.
-      const events: NewEvent[] = [{ type: 'KitRunStopped', data: { kitId: run.run.kitId, runId, stoppedAt: now.toISOString(), reason } }];
-      const cancelsDeckJob = job !== undefined && !isFinished(job.status);
-      if (cancelsDeckJob) {
-        const cancelled = cancel(job, reason, now);
-        events.push({ type: cancelled.type, data: cancelled.data });
-      }
-      try {
-        await this.runs.append(runId, run.version, events, commandMetadata(command, { kitId: run.run.kitId, runId, ...(job ? { jobId: job.jobId } : {}) }));
-      } catch (error) {
-        // The job moved meanwhile (started or finished): decide again on its new state.
-        if (error instanceof ConflictError && attempt < ATTEMPTS) continue;
-        throw error;
-      }
-      if (cancelsDeckJob) this.collect.abort(runId, 'cancelled');
-      return { runId, cancelledJobIds: cancelsDeckJob ? [job.jobId] : [] };
-    }
+    const control = runControl(command, run, reason);
+    const cancelled = await this.stage.runner.stop(control, [
+      { type: 'KitRunStopped', data: { kitId: run.job.kitId, runId, stoppedAt: new Date().toISOString(), reason } },
+    ]);
+    return { runId, cancelledJobIds: cancelled ? [cancelled.jobId] : [] };
   }
 }
