@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 
 /** Migrations by name; names start with a timestamp so they sort in the order they were written. */
 export type MigrationSet = Record<string, Migration>;

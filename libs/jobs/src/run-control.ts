@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import type { MigrationSet } from '@vista/db';
 import { eventStoreMigrations } from '@vista/event-store';
 import { jobQueueMigration } from './job-queue.js';

@@ -5,7 +5,7 @@ export { createLogger, traceFields, type LogLevel } from './logging/logger.js';
 export { LoggingModule, type LoggingModuleOptions } from './logging/logging.module.js';
 export type { Logger as JsonLogger } from 'pino';
 // Nest's LoggerService on the same pino logger: `app.useLogger(app.get(NestLogger))`.
-export { InjectPinoLogger, Logger as NestLogger, PinoLogger } from 'nestjs-pino';
+export { NestLogger } from './logging/nest.logger.js';
 
 export {
   configureMetrics,

@@ -23,8 +23,20 @@ const track = <T extends { subscription: Subscription }>(value: T): T => {
   return value;
 };
 
-const postJson = (path: string, body: unknown) =>
-  fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+/**
+ * The responders subscribe on the test's own NATS connection and the gateway publishes on another, so a
+ * round trip to the server first makes sure it has registered (and dropped) the subscriptions the test made.
+ */
+const subscriptionsRegistered = () => gw.bus.nc.flush();
+
+const postJson = async (path: string, body: unknown) => {
+  await subscriptionsRegistered();
+  return fetch(`${gw.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+};
 
 function deckForm(file: { content: string | Uint8Array; name: string }, fields: Record<string, string | string[]>): FormData {
   const form = new FormData();
@@ -33,7 +45,10 @@ function deckForm(file: { content: string | Uint8Array; name: string }, fields: 
   return form;
 }
 
-const upload = (form: FormData) => fetch(`${gw.url}/api/v1/decks`, { method: 'POST', body: form });
+const upload = async (form: FormData) => {
+  await subscriptionsRegistered();
+  return fetch(`${gw.url}/api/v1/decks`, { method: 'POST', body: form });
+};
 
 async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, any>> {
   expect(response.status).toBe(status);

@@ -137,7 +137,8 @@ type StageTable = 'deck_collection' | 'doe_step' | 'ml_step' | 'optimize_step';
 /** Detail rows of a stage for a run: every attempt of its jobs, oldest first. */
 async function stageRows<T extends StageTable>(trx: Transaction<ReadDatabase>, table: T, runId: string | null): Promise<Selectable<ReadDatabase[T]>[]> {
   if (!runId) return [];
-  const rows = await (trx as Transaction<any>).selectFrom(table).selectAll().where('run_id', '=', runId).orderBy('position').execute();
+  const from: string = table;
+  const rows = await (trx as Transaction<any>).selectFrom(from).selectAll().where('run_id', '=', runId).orderBy('position').execute();
   return rows as Selectable<ReadDatabase[T]>[];
 }
 

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { LoggingModule } from './logging.module.js';
+import { NestLogger } from './nest.logger.js';
 
 @Controller()
 class ProbeAndKitsController {
+  private readonly logger = new Logger('Kits');
+
   @Get('kits')
   kits() {
+    this.logger.log('listing kits');
     return [];
   }
 
@@ -26,6 +30,7 @@ describe('LoggingModule', () => {
     @Module({ imports: [LoggingModule.forRoot({ serviceName: 'gateway', level: 'info', destination })], controllers: [ProbeAndKitsController] })
     class AppModule {}
     app = await NestFactory.create(AppModule, { logger: false });
+    app.useLogger(app.get(NestLogger));
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
   });
@@ -46,6 +51,23 @@ describe('LoggingModule', () => {
         res: expect.objectContaining({ statusCode: 200 }),
       }),
     ]);
+  });
+
+  it("writes Nest's own logs through the request's logger, with the context and the request id", async () => {
+    const res = await fetch(`${url}/kits`, { headers: { 'x-request-id': 'req-43' } });
+    await res.text();
+
+    expect(lines.filter((l) => l.msg === 'listing kits' && (l.req as { id?: string } | undefined)?.id === 'req-43')).toEqual([
+      expect.objectContaining({ service: 'gateway', level: 'info', context: 'Kits' }),
+    ]);
+  });
+
+  it("writes Nest's logs outside a request through the root logger", () => {
+    new Logger('Boot').log('started');
+
+    const started = lines.filter((l) => l.msg === 'started');
+    expect(started).toEqual([expect.objectContaining({ service: 'gateway', level: 'info', context: 'Boot' })]);
+    expect(started[0]).not.toHaveProperty('req');
   });
 });
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Module, type DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
 import { isOperationalPath } from '../operational-paths.js';
 import { createLogger, type LogLevel } from './logger.js';
+import { NestLogger, ROOT_LOGGER, requestLoggers } from './nest.logger.js';
 
 export interface LoggingModuleOptions {
   serviceName: string;
@@ -15,28 +16,40 @@ export interface LoggingModuleOptions {
 
 type Request = IncomingMessage & { originalUrl?: string };
 
+const HTTP_LOGGER = Symbol('HTTP_LOGGER');
+
+/** Every route: express 5's path syntax, without the leading slash so a global prefix's root matches too. */
+const ALL_ROUTES = { path: '{/*splat}', method: RequestMethod.ALL };
+
 /**
  * Nest logging on the logger from `createLogger`: request logs (probes and scrapes left out) and,
- * after `app.useLogger(app.get(NestLogger))`, Nest's own logs, all carrying trace ids.
+ * after `app.useLogger(app.get(NestLogger))`, Nest's own logs, all carrying trace ids; inside a request
+ * they also carry its request id.
  */
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements NestModule {
+  constructor(@Inject(HTTP_LOGGER) private readonly httpLogger: HttpLogger<Request, ServerResponse>) {}
+
   static forRoot(options: LoggingModuleOptions): DynamicModule {
     const logger = createLogger(options.serviceName, options.level, options.destination);
+    const httpLogger = pinoHttp<Request, ServerResponse>({
+      logger,
+      genReqId: requestId,
+      autoLogging: { ignore: (req) => isOperationalPath(req.originalUrl ?? req.url) },
+    });
     return {
       module: LoggingModule,
       global: true,
-      imports: [
-        LoggerModule.forRoot<Request, ServerResponse>({
-          pinoHttp: {
-            logger,
-            genReqId: requestId,
-            autoLogging: { ignore: (req) => isOperationalPath(req.originalUrl ?? req.url) },
-          },
-        }),
-      ],
-      exports: [LoggerModule],
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }, { provide: HTTP_LOGGER, useValue: httpLogger }, NestLogger],
+      exports: [ROOT_LOGGER, NestLogger],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    const httpLogger = this.httpLogger;
+    consumer
+      .apply((req: Request, res: ServerResponse, next: () => void) => httpLogger(req, res, () => requestLoggers.run(req.log, next)))
+      .forRoutes(ALL_ROUTES);
   }
 }
 
