@@ -1,5 +1,5 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 /**
  * `job_queue`: a stage's jobs that are waiting for a worker or running, one row per run. A waiting row
