@@ -9,7 +9,9 @@ import { DECK_CONFIG, DECK_SCHEMA, type DeckConfig } from './config/deck.config.
 import { DeckCommands } from './controllers/deck.commands.js';
 import { DeckRepository } from './repositories/deck.repository.js';
 import { DeckRunRepository } from './repositories/deck-run.repository.js';
+import { IdempotentCommandRepository } from './repositories/idempotent-command.repository.js';
 import { CollectDeckUseCase } from './use-cases/collect-deck/collect-deck.use-case.js';
+import { IdempotentCommands } from './use-cases/idempotent-commands.js';
 import { DeckIngestion } from './use-cases/ingest-deck/deck-ingestion.js';
 import { IngestDeckUseCase } from './use-cases/ingest-deck/ingest-deck.use-case.js';
 import { StartKitRunUseCase } from './use-cases/start-kit-run/start-kit-run.use-case.js';
@@ -45,6 +47,8 @@ export class DeckModule {
         StopKitRunUseCase,
         RetryKitRunUseCase,
         CollectDeckUseCase,
+        IdempotentCommandRepository,
+        IdempotentCommands,
       ],
     };
   }

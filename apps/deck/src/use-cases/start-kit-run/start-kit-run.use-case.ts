@@ -3,12 +3,14 @@ import { stat } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, type StartKitRunResult, type StartKitRunV1, ValidationError } from '@vista/contracts';
 import type { CommandMessage } from '@vista/bus';
+import { EventStore, type NewEvent } from '@vista/event-store';
 import { DECK_CONFIG, type DeckConfig } from '../../config/deck.config.js';
 import { request } from '../../domain/deck-job.js';
 import { type DeckRecord, DeckRepository } from '../../repositories/deck.repository.js';
-import { DeckRunRepository } from '../../repositories/deck-run.repository.js';
+import { runStreamId } from '../../repositories/deck-run.repository.js';
 import { CollectDeckUseCase } from '../collect-deck/collect-deck.use-case.js';
 import { commandMetadata } from '../command-metadata.js';
+import { type CommandWrite, IdempotentCommands } from '../idempotent-commands.js';
 import { resolveInside } from '../deck-folder.js';
 
 /**
@@ -20,11 +22,18 @@ export class StartKitRunUseCase {
   constructor(
     @Inject(DECK_CONFIG) private readonly config: DeckConfig,
     private readonly decks: DeckRepository,
-    private readonly runs: DeckRunRepository,
+    private readonly store: EventStore,
+    private readonly idempotent: IdempotentCommands,
     private readonly collect: CollectDeckUseCase,
   ) {}
 
   async execute(command: CommandMessage<StartKitRunV1>): Promise<StartKitRunResult> {
+    const { result, replayed } = await this.idempotent.execute(command, 'StartKitRun', () => this.prepare(command));
+    if (!replayed) this.collect.schedule(result.runId, { actor: command.actor, correlationId: command.correlationId });
+    return result;
+  }
+
+  private async prepare(command: CommandMessage<StartKitRunV1>): Promise<CommandWrite<StartKitRunResult>> {
     const { payload } = command;
     if (payload.deckId !== undefined && payload.sourcePath !== undefined) {
       throw new ValidationError('give either deckId or sourcePath, not both', [{ path: 'deckId', message: 'exclusive with sourcePath' }]);
@@ -40,35 +49,33 @@ export class StartKitRunUseCase {
     const runId = randomUUID();
     const jobId = randomUUID();
     const requested = request(undefined, { kitId: payload.kitId, runId, jobId }, now);
-    await this.runs.append(
-      runId,
-      0,
-      [
-        {
-          type: 'KitRunStarted',
-          data: {
-            kitId: payload.kitId,
-            runId,
-            startedAt: now.toISOString(),
-            ...(payload.deckId ? { deckId: payload.deckId } : {}),
-            ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}),
-            params: { ...payload.params },
-          },
+    const events: NewEvent[] = [
+      {
+        type: 'KitRunStarted',
+        data: {
+          kitId: payload.kitId,
+          runId,
+          startedAt: now.toISOString(),
+          ...(payload.deckId ? { deckId: payload.deckId } : {}),
+          ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}),
+          params: { ...payload.params },
         },
-        {
-          type: 'DeckCollectionRequested',
-          data: {
-            ...requested.data,
-            timeoutMs: this.config.DECK_JOB_TIMEOUT_MS,
-            ...(payload.deckId ? { deckId: payload.deckId } : {}),
-            ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}),
-          },
+      },
+      {
+        type: 'DeckCollectionRequested',
+        data: {
+          ...requested.data,
+          timeoutMs: this.config.DECK_JOB_TIMEOUT_MS,
+          ...(payload.deckId ? { deckId: payload.deckId } : {}),
+          ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}),
         },
-      ],
-      commandMetadata(command, { kitId: payload.kitId, runId, jobId }),
-    );
-    this.collect.schedule(runId, { actor: command.actor, correlationId: command.correlationId });
-    return { kitId: payload.kitId, runId, jobId };
+      },
+    ];
+    const metadata = commandMetadata(command, { kitId: payload.kitId, runId, jobId });
+    return async (trx) => {
+      await this.store.append({ streamId: runStreamId(runId), expectedVersion: 0, events }, metadata, trx);
+      return { kitId: payload.kitId, runId, jobId };
+    };
   }
 
   private async assertSourceExists(sourcePath: string): Promise<void> {
@@ -82,7 +89,6 @@ export class StartKitRunUseCase {
     if (!info?.isFile()) throw new NotFoundError(`deck file ${sourcePath} does not exist in the deck folder`);
   }
 }
-
 
 /** Parameters that name columns must name the deck's own (checked here when the deck is already known). */
 function assertParamsFitDeck(params: StartKitRunV1['params'], deck: DeckRecord): void {
