@@ -11,6 +11,7 @@ import { StartedRun } from '../dto/run.response.js';
 import { StartKitRunRequest } from '../dto/start-kit-run.request.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { CommandCallOf } from '../http/command-call.decorator.js';
+import { ApiIdempotencyKey, IdempotencyKeyOf } from '../http/idempotency-key.js';
 import { POSITION_HEADER, ifNoneMatchHits, sendNotModified, setVersion, weakEtag } from '../http/etag.js';
 import { KitQueries } from '../queries/kit.queries.js';
 
@@ -78,14 +79,16 @@ export class KitsController {
     description: "Accepted once the deck service has started the run; follow it at the Location (the kit's state).",
   })
   @ApiAcceptedResponse({ type: StartedRun, headers: { Location: { description: '/api/v1/kits/{kitId}/state', schema: { type: 'string' } } } })
-  @ApiProblems(400, 404, 409, 413, 503, 504)
+  @ApiIdempotencyKey()
+  @ApiProblems(400, 404, 409, 413, 422, 503, 504)
   async startRun(
     @Param() { kitId }: KitIdParams,
     @Body() body: StartKitRunRequest,
     @CommandCallOf() call: CommandCall,
+    @IdempotencyKeyOf() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StartedRun> {
-    const result = await this.commands.start(kitId, body, call);
+    const result = await this.commands.start(kitId, body, call, idempotencyKey);
     res.setHeader('Location', `/api/v1/kits/${result.kitId}/state`);
     return { kitId: result.kitId, runId: result.runId, jobId: result.jobId };
   }

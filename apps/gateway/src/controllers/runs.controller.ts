@@ -9,6 +9,7 @@ import { RunControlRequest } from '../dto/run-control.request.js';
 import { ControlledRun, Run } from '../dto/run.response.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { CommandCallOf } from '../http/command-call.decorator.js';
+import { ApiIdempotencyKey, IdempotencyKeyOf } from '../http/idempotency-key.js';
 import { RunQueries } from '../queries/run.queries.js';
 
 @ApiTags('runs')
@@ -39,14 +40,16 @@ export class RunsController {
       'unknown run, 409 for a stop of a run that already ended or a retry of one that did not fail, time out or get cancelled.',
   })
   @ApiAcceptedResponse({ type: ControlledRun, headers: { Location: { description: '/api/v1/runs/{runId}', schema: { type: 'string' } } } })
-  @ApiProblems(400, 404, 409, 413, 503, 504)
+  @ApiIdempotencyKey()
+  @ApiProblems(400, 404, 409, 413, 422, 503, 504)
   async control(
     @Param() { runId }: RunIdParams,
     @Body() body: RunControlRequest,
     @CommandCallOf() call: CommandCall,
+    @IdempotencyKeyOf() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ControlledRun> {
-    const result = await this.commands.control(runId, body, call);
+    const result = await this.commands.control(runId, body, call, idempotencyKey);
     res.setHeader('Location', result.status);
     return result;
   }
