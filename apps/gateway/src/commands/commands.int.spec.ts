@@ -109,7 +109,7 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
     expect((await send(JSON.stringify({ deckId: DECK_ID, params }))).status).toBe(202);
     expect((await send(`{"params":{"doe":{"points":64,"design":"latin-hypercube"}},"deckId":"${DECK_ID}"}`)).status).toBe(202);
     expect((await send(JSON.stringify({ deckId: DECK_ID, params: { doe: { ...params.doe, points: 65 } } }))).status).toBe(202);
-    const sent = deck.received.map((r) => r.data.payload.idempotency);
+    const sent = deck.received.map((r) => r.data.payload.idempotency as { requestDigest: string });
     expect(sent[0]).toEqual({ key: 'order-7', route: 'POST /api/v1/kits/{kitId}/runs', requestDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(sent[1]).toEqual(sent[0]);
     expect(sent[2].requestDigest).not.toBe(sent[0].requestDigest);

@@ -34,8 +34,12 @@ export class KitsController {
 
   @Get(':kitId/state')
   @ApiOperation({
-    summary: "Where a kit stands: overall state, each job of the latest run, and each job's detail",
-    description: "Versioned by the read model's position: send the ETag back in `If-None-Match` to get 304 while nothing changed.",
+    summary: 'Where a kit stands: overall state and each job of the latest run, with links to the details',
+    description:
+      "Small by design (a few KB for a whole run): each fact once, and large details behind links — a job's full output " +
+      "(datasets' data_info, the optimisation trace, step outputs) at `stages[].links.job`, the tasks' rows and the stage rows " +
+      "with their metadata at `links.tasks` and `links.details`. Versioned by the read model's position: send the ETag back " +
+      'in `If-None-Match` to get 304 while nothing changed.',
   })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag from an earlier answer.' })
   @ApiOkResponse({

@@ -63,7 +63,7 @@ describe('Idempotency-Key on the commands, on the real platform processes', () =
     (await sql.query("select data->>'runId' as run_id from deck.events where type = 'KitRunStarted' and (data->>'kitId')::int = $1", [kitId])).rows.map(
       (r) => r.run_id,
     );
-  const answer = async (res: Response) => ({ status: res.status, location: res.headers.get('location'), body: await res.json() });
+  const answer = async (res: Response) => ({ status: res.status, location: res.headers.get('location'), body: (await res.json()) as Record<string, any> });
   const expectProblem = async (res: Response, status: number, type: string) => {
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
