@@ -160,6 +160,21 @@ describe('GET /api/v1/kits/{kitId}/state', () => {
     expect(await expectProblem(await get('/api/v1/kits/777/state', { 'If-None-Match': 'W/"kit-777-1"' }), 404, 'not-found')).toBeDefined();
   });
 
+  it.each(['tasks', 'details'])('answers 404 for the %s of a run the read model does not know, and 400 naming runId for a malformed one', async (part) => {
+    const unknown = randomUUID();
+    const problem = await expectProblem(await get(`/api/v1/runs/${unknown}/${part}`), 404, 'not-found');
+    expect(problem.detail).toContain(unknown);
+    const invalid = await expectProblem(await get(`/api/v1/runs/not-a-run/${part}`), 400, 'invalid');
+    expect(invalid.errors.map((e: { path: string }) => e.path)).toEqual(['runId']);
+  });
+
+  it("serves an older run's tasks and stage rows at their own URLs too", async () => {
+    const tasks = (await (await get(`/api/v1/runs/${RUN_OLD}/tasks`)).json()) as Record<string, any>;
+    expect(tasks.runId).toBe(RUN_OLD);
+    const details = (await (await get(`/api/v1/runs/${RUN_OLD}/details`)).json()) as Record<string, any>;
+    expect(details.doe).toEqual([expect.objectContaining({ jobId: OLD_DOE_JOB, runId: RUN_OLD })]);
+  });
+
   it.each(['0', '-1', 'abc', String(2 ** 31)])('answers 400 naming kitId for the kit id %s', async (kitId) => {
     const problem = await expectProblem(await get(`/api/v1/kits/${kitId}/state`), 400, 'invalid');
     expect(problem.errors.map((e: any) => e.path)).toContain('kitId');
