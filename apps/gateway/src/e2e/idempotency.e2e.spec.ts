@@ -8,7 +8,7 @@ import { type Platform, type TestDatabase, createTestDatabase, startPlatform, un
 
 const EXAMPLES = path.resolve(process.cwd(), 'examples/decks');
 /** Short enough that a command held up in the deck service times out at the gateway within the test. */
-const COMMAND_TIMEOUT_MS = 3_000;
+const COMMAND_TIMEOUT_MS = 5_000;
 const CSV = 'x1,x2,y\n0,0,1\n1,0,2\n0,1,3\n1,1,4.5\n';
 
 describe('Idempotency-Key on the commands, on the real platform processes', () => {
@@ -132,7 +132,7 @@ describe('Idempotency-Key on the commands, on the real platform processes', () =
     expect(again.status).toBe(202);
     expect(again.body).toMatchObject({ kitId: 65, runId });
     expect(await runsOfKit(65)).toEqual([runId]);
-  });
+  }, 60_000);
 
   it('stops a run once for a stop sent twice with one key, answering the repeat like the first; the key cannot then retry', async () => {
     const started = await startRun(66, { sourcePath: 'big.csv' });
@@ -154,7 +154,7 @@ describe('Idempotency-Key on the commands, on the real platform processes', () =
     await expectProblem(await control(runId, { action: 'stop', reason: 'wrong deck' }, randomUUID()), 409, 'conflict');
     const stops = await sql.query("select count(*)::int as n from deck.events where type = 'KitRunStopped' and data->>'runId' = $1", [runId]);
     expect(stops.rows).toEqual([{ n: 1 }]);
-  });
+  }, 60_000);
 
   it('stores one deck for an upload sent twice with one key, and answers 422 to another file under it', async () => {
     const key = randomUUID();
