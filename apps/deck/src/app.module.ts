@@ -5,8 +5,10 @@ import { DECK_CONFIG, DECK_SCHEMA, type DeckConfig } from './config/deck.config.
 import { DeckCommands } from './controllers/deck.commands.js';
 import { DeckStage } from './handlers/deck.stage.js';
 import { DeckRepository } from './repositories/deck.repository.js';
+import { IdempotentCommandRepository } from './repositories/idempotent-command.repository.js';
 import { UploadStore } from './uploads/upload-store.js';
 import { CollectDeckUseCase } from './use-cases/collect-deck/collect-deck.use-case.js';
+import { IdempotentCommands } from './use-cases/idempotent-commands.js';
 import { DeckIngestion } from './use-cases/ingest-deck/deck-ingestion.js';
 import { IngestDeckUseCase } from './use-cases/ingest-deck/ingest-deck.use-case.js';
 import { RetryKitRunUseCase } from './use-cases/retry-kit-run/retry-kit-run.use-case.js';
@@ -23,6 +25,8 @@ export class DeckModule {
       providers: [
         { provide: DECK_CONFIG, useValue: config },
         DeckRepository,
+        IdempotentCommandRepository,
+        IdempotentCommands,
         UploadStore,
         DeckIngestion,
         CollectDeckUseCase,

@@ -55,7 +55,18 @@ describe('operations', () => {
       '/api/v1/models/{modelId}/predict',
       '/api/v1/runs/{runId}',
       '/api/v1/runs/{runId}/control',
+      '/api/v1/runs/{runId}/details',
+      '/api/v1/runs/{runId}/tasks',
     ]);
+    // Every state-changing POST documents its Idempotency-Key and the 422 of a reused key.
+    for (const path of ['/api/v1/kits/{kitId}/runs', '/api/v1/runs/{runId}/control', '/api/v1/decks']) {
+      const post = document.paths[path].post;
+      expect(post.parameters).toContainEqual(
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false, schema: expect.objectContaining({ maxLength: 200 }) }),
+      );
+      expect(post.responses['422'].content['application/problem+json']).toBeDefined();
+    }
+    expect(state.description).toContain('links');
     const { schemas } = document.components;
     expect(schemas.StartKitRunRequest.properties.deckId).toMatchObject({ type: 'string', format: 'uuid' });
     // The run parameters, with the ranges and choices the gateway checks.

@@ -55,3 +55,4 @@ export * from './ml/predict-with-model.command.js';
 export * from './run-params/bounds.validator.js';
 export * from './run-params/kit-run-params.js';
 export * from './job/artifacts.js';
+export * from './idempotency/command-idempotency.js';

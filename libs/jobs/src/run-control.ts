@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Migration } from 'kysely';
 import type { MigrationSet } from '@vista/db';
 import { eventStoreMigrations } from '@vista/event-store';
@@ -41,11 +41,11 @@ export class RunControlTable {
   }
 
   /** Records a control unless a later one (higher position) is already recorded. */
-  async record(runId: string, action: RunControlAction, position: number): Promise<void> {
+  async record(runId: string, action: RunControlAction, position: number, trx?: Transaction<any>): Promise<void> {
     await sql`
       insert into ${sql.id(this.schema, 'run_control')} as c (run_id, action, position) values (${runId}, ${action}, ${position})
       on conflict (run_id) do update set action = excluded.action, position = excluded.position, updated_at = now()
-      where c.position < excluded.position`.execute(this.db);
+      where c.position < excluded.position`.execute(trx ?? this.db);
   }
 }
 

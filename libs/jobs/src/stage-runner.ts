@@ -179,7 +179,7 @@ export class StageRunner {
    * Requests the run's job (attempt 1) and queues it; if the run was stopped meanwhile, records it
    * CANCELLED instead.
    */
-  async request(trigger: StageTrigger): Promise<TriggerOutcome> {
+  async request(trigger: StageTrigger, trx?: Transaction<any>): Promise<TriggerOutcome> {
     const run = await this.load(trigger.runId);
     if (run.job || (trigger.causationId !== undefined && run.causations.has(trigger.causationId))) return 'duplicate';
     const stopped = (await this.controls.latest(trigger.runId))?.action === 'stop';
@@ -199,13 +199,15 @@ export class StageRunner {
         events,
         this.metadata(job, trigger.correlationId, trigger.actor ?? this.actor, trigger.causationId),
         stopped ? undefined : { ...job, priority },
+        trx,
       );
     } catch (error) {
-      if (error instanceof ConflictError) return 'duplicate';
+      if (error instanceof ConflictError && !trx) return 'duplicate';
       throw error;
     }
     if (stopped) return 'cancelled-stopped';
-    this.pump();
+    // In a caller's transaction the job is not visible until it commits: the caller pumps then.
+    if (!trx) this.pump();
     return 'requested';
   }
 
@@ -213,9 +215,9 @@ export class StageRunner {
    * KitRunStopped: the run's queued or running job ends CANCELLED and leaves the queue (the replica
    * running it notices at its next heartbeat); a later trigger is cancelled on arrival. `leading`
    * events (the run owner's KitRunStopped) are appended with it, and even when no job is active.
-   * Returns the job it cancelled.
+   * Returns the job it cancelled. In a caller's transaction, a conflict is the caller's to retry.
    */
-  async stop(control: StageControl, leading: { type: string; data: Record<string, unknown> }[] = []): Promise<StageJob | undefined> {
+  async stop(control: StageControl, leading: { type: string; data: Record<string, unknown> }[] = [], trx?: Transaction<any>): Promise<StageJob | undefined> {
     if (await this.isSuperseded(control)) return undefined;
     let cancelled: StageJob | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -227,28 +229,29 @@ export class StageRunner {
       const events = [...leading];
       if (active) events.push(lifecycleEvent(this.spec, 'cancelled', job, { cancelledAt: new Date().toISOString(), reason: control.reason || `stopped by ${control.actor}` }));
       try {
-        await this.options.store.inTransaction(async (trx) => {
-          await this.append(control.runId, run.version, events, this.metadata(job ?? control, control.correlationId, control.actor, control.eventId), trx);
-          if (active) await this.queue.remove(control.runId, job.attempt, trx);
+        await this.inTransaction(trx, async (tx) => {
+          await this.append(control.runId, run.version, events, this.metadata(job ?? control, control.correlationId, control.actor, control.eventId), tx);
+          if (active) await this.queue.remove(control.runId, job.attempt, tx);
+          await this.controls.record(control.runId, 'stop', control.position, tx);
         });
         cancelled = active ? job : undefined;
         break;
       } catch (error) {
-        if (error instanceof ConflictError && attempt < ATTEMPTS) continue;
+        if (error instanceof ConflictError && attempt < ATTEMPTS && !trx) continue;
         throw error;
       }
     }
     this.abort(control.runId, 'cancelled');
-    await this.controls.record(control.runId, 'stop', control.position);
     return cancelled;
   }
 
   /**
    * KitRunRetried: a failed, timed-out or cancelled job starts a new attempt (same job id, attempt + 1,
    * queued again), its history kept. `leading` events are appended with it, and even when no job here
-   * is retryable. Returns the new attempt.
+   * is retryable. Returns the new attempt. In a caller's transaction, a conflict is the caller's to
+   * retry, and the caller pumps once it commits.
    */
-  async retry(control: StageControl, leading: { type: string; data: Record<string, unknown> }[] = []): Promise<StageJob | undefined> {
+  async retry(control: StageControl, leading: { type: string; data: Record<string, unknown> }[] = [], trx?: Transaction<any>): Promise<StageJob | undefined> {
     if (await this.isSuperseded(control)) return undefined;
     let retried: StageJob | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -265,16 +268,18 @@ export class StageRunner {
         events.push(lifecycleEvent(this.spec, 'queued', next, { queuedAt: now, priority: next.priority }));
       }
       try {
-        await this.appendAndQueue(control.runId, run.version, events, this.metadata(next ?? job ?? control, control.correlationId, control.actor, control.eventId), next);
+        await this.inTransaction(trx, async (tx) => {
+          await this.appendAndQueue(control.runId, run.version, events, this.metadata(next ?? job ?? control, control.correlationId, control.actor, control.eventId), next, tx);
+          await this.controls.record(control.runId, 'retry', control.position, tx);
+        });
         retried = next;
         break;
       } catch (error) {
-        if (error instanceof ConflictError && attempt < ATTEMPTS) continue;
+        if (error instanceof ConflictError && attempt < ATTEMPTS && !trx) continue;
         throw error;
       }
     }
-    await this.controls.record(control.runId, 'retry', control.position);
-    if (retried) this.pump();
+    if (retried && !trx) this.pump();
     return retried;
   }
 
@@ -508,18 +513,23 @@ export class StageRunner {
     }
   }
 
-  /** Appends a job's request (and its QUEUED) and puts it in the queue, in one transaction. */
+  /** Appends a job's request (and its QUEUED) and puts it in the queue, in one transaction (the caller's, if given). */
   private async appendAndQueue(
     runId: string,
     expectedVersion: number,
     events: { type: string; data: Record<string, unknown> }[],
     metadata: EventMetadata,
     queued: QueuedJob | undefined,
+    trx?: Transaction<any>,
   ): Promise<void> {
-    await this.options.store.inTransaction(async (trx) => {
-      await this.append(runId, expectedVersion, events, metadata, trx);
-      if (queued) await this.queue.enqueue(queued, trx);
+    await this.inTransaction(trx, async (tx) => {
+      await this.append(runId, expectedVersion, events, metadata, tx);
+      if (queued) await this.queue.enqueue(queued, tx);
     });
+  }
+
+  private inTransaction<T>(trx: Transaction<any> | undefined, work: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+    return trx ? work(trx) : this.options.store.inTransaction(work);
   }
 
   private async append(

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { MigrationSet } from '@vista/db';
 import { stageMigrations } from '@vista/jobs';
+import { idempotentCommandsMigration } from './20261202-idempotent-commands.migration.js';
 
 /** The deck schema: its event log, run controls and job queue, plus the stored decks (the table data is too large for events). */
 export const deckMigrations = (schema: string): MigrationSet => ({
@@ -28,4 +29,5 @@ export const deckMigrations = (schema: string): MigrationSet => ({
       await sql`drop table ${sql.id(schema)}.decks`.execute(db);
     },
   },
+  '2026-12-02T00:01_idempotent_commands': idempotentCommandsMigration(schema),
 });

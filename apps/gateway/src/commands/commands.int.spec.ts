@@ -114,6 +114,52 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
     expect(deck.received).toEqual([]);
   });
 
+  it('sends an Idempotency-Key with the route and a digest of the request, equal for the same request however its JSON is written', async () => {
+    const deck = track(
+      respondTo(gw.bus, 'StartKitRun', (p: CommandPacket) => ({ response: { kitId: p.data.payload.kitId, runId: randomUUID(), jobId: randomUUID() } })),
+    );
+    const params = { doe: { design: 'latin-hypercube', points: 64 } };
+    const send = (body: string) =>
+      fetch(`${gw.url}/api/v1/kits/42/runs`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'order-7' }, body });
+    expect((await send(JSON.stringify({ deckId: DECK_ID, params }))).status).toBe(202);
+    expect((await send(`{"params":{"doe":{"points":64,"design":"latin-hypercube"}},"deckId":"${DECK_ID}"}`)).status).toBe(202);
+    expect((await send(JSON.stringify({ deckId: DECK_ID, params: { doe: { ...params.doe, points: 65 } } }))).status).toBe(202);
+    const sent = deck.received.map((r) => r.data.payload.idempotency as { requestDigest: string });
+    expect(sent[0]).toEqual({ key: 'order-7', route: 'POST /api/v1/kits/{kitId}/runs', requestDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(sent[1]).toEqual(sent[0]);
+    expect(sent[2].requestDigest).not.toBe(sent[0].requestDigest);
+  });
+
+  it('answers 400 naming the header for an upload with a key too long, and neither stores the file nor reaches the deck service', async () => {
+    const commands = track(recordCommands(gw.bus));
+    const before = await gw.uploads();
+    const response = await fetch(`${gw.url}/api/v1/decks`, {
+      method: 'POST',
+      headers: { 'idempotency-key': 'k'.repeat(201) },
+      body: deckForm({ content: 'x,y\n1,2\n', name: 'd.csv' }, { name: 'd', datasetType: 'Surf' }),
+    });
+    const problem = await expectProblem(response, 400, 'invalid');
+    expect(problem.errors).toEqual([{ path: 'header Idempotency-Key', message: expect.any(String) }]);
+    await settle();
+    expect(commands.subjects).toEqual([]);
+    expect(await gw.uploads()).toEqual(before);
+  });
+
+  it('answers 422 when the deck service reports the key was used for another request', async () => {
+    track(
+      respondTo(gw.bus, 'StartKitRun', () => ({
+        err: { code: 'idempotency-key-reused', message: 'idempotency key "k" was already used for a different request' },
+      })),
+    );
+    const response = await fetch(`${gw.url}/api/v1/kits/42/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k' },
+      body: JSON.stringify({ deckId: DECK_ID }),
+    });
+    const problem = await expectProblem(response, 422, 'idempotency-key-reused');
+    expect(problem.detail).toContain('"k"');
+  });
+
   it('answers 409 when the deck service reports a conflict', async () => {
     track(respondTo(gw.bus, 'StartKitRun', () => ({ err: { code: 'conflict', message: 'kit 42 already has a run in progress' } })));
     const problem = await expectProblem(await postJson('/api/v1/kits/42/runs', { sourcePath: 'plant-a/march.csv' }), 409, 'conflict');

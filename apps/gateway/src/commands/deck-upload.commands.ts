@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { type CommandCall, CommandClient } from '@vista/bus';
 import { IngestDeck, ValidationError } from '@vista/contracts';
 import type { DeckSummary } from '../dto/deck.response.js';
 import { DECK_FORMATS, type DeckFormat, type UploadDeckFields } from '../dto/upload-deck.request.js';
+import { keyedCommand } from '../http/idempotency-key.js';
 import { UploadStore } from '../uploads/upload.store.js';
 
 export interface UploadedDeckFile {
@@ -13,6 +14,8 @@ export interface UploadedDeckFile {
   readonly buffer: Buffer;
   readonly size: number;
 }
+
+export const UPLOAD_ROUTE = 'POST /api/v1/decks';
 
 /** Parsing a large deck takes longer than an ordinary command. */
 const INGEST_TIMEOUT_MS = 60_000;
@@ -25,10 +28,14 @@ export class DeckUploadCommands {
     @Inject(UploadStore) private readonly uploads: UploadStore,
   ) {}
 
-  async ingest(file: UploadedDeckFile | undefined, fields: UploadDeckFields, call: CommandCall): Promise<DeckSummary> {
+  /** With an idempotency key, the deck service stores at most one deck for it and answers repeats with that deck. */
+  async ingest(file: UploadedDeckFile | undefined, fields: UploadDeckFields, call: CommandCall, idempotencyKey?: string): Promise<DeckSummary> {
     if (!file) throw new ValidationError('a deck file is required in the "file" part', [{ path: 'file', message: 'file is required' }]);
     if (file.size === 0) throw new ValidationError('the deck file is empty', [{ path: 'file', message: 'file is empty' }]);
     const format = fields.format ?? formatOf(file.originalname);
+    // The file goes into the digest by its hash: equal bytes and fields are the same upload.
+    const fileSha256 = idempotencyKey === undefined ? undefined : createHash('sha256').update(file.buffer).digest('hex');
+    const idempotency = keyedCommand(idempotencyKey, UPLOAD_ROUTE, { fileSha256, fields: { ...fields, format } });
     const uploadKey = randomUUID();
     await this.uploads.put(uploadKey, file.buffer, { filename: file.originalname, contentType: file.mimetype });
     try {
@@ -42,6 +49,7 @@ export class DeckUploadCommands {
           ...(fields.factors ? { factors: fields.factors } : {}),
           ...(fields.responses ? { responses: fields.responses } : {}),
           ...(fields.groundTruth ? { groundTruth: fields.groundTruth } : {}),
+          ...(idempotency ? { idempotency } : {}),
         },
         { ...call, timeoutMs: INGEST_TIMEOUT_MS },
       );

@@ -1,9 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CommandCall, CommandClient } from '@vista/bus';
-import { ConflictError, type JobStatus, NotFoundError, RetryKitRun, StartKitRun, type StartKitRunResult, StopKitRun } from '@vista/contracts';
+import {
+  ConflictError,
+  type JobStatus,
+  NotFoundError,
+  RetryKitRun,
+  type RetryKitRunV1,
+  StartKitRun,
+  type StartKitRunResult,
+  StopKitRun,
+  type StopKitRunV1,
+  VistaError,
+} from '@vista/contracts';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import type { RunAction, RunControlRequest } from '../dto/run-control.request.js';
 import type { ControlledRun } from '../dto/run.response.js';
 import type { StartKitRunRequest } from '../dto/start-kit-run.request.js';
+import { keyedCommand } from '../http/idempotency-key.js';
 import { RunQueries } from '../queries/run.queries.js';
 
 const ENDED: readonly string[] = ['SUCCESS', 'FAILED', 'TIMEOUT', 'CANCELLED'] satisfies JobStatus[];
@@ -24,9 +37,12 @@ export class KitRunCommands {
   constructor(
     @Inject(CommandClient) private readonly client: CommandClient,
     @Inject(RunQueries) private readonly runs: RunQueries,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  start(kitId: number, request: StartKitRunRequest, call: CommandCall): Promise<StartKitRunResult> {
+  /** With an idempotency key, the deck service starts at most one run for it and answers repeats with that run. */
+  start(kitId: number, request: StartKitRunRequest, call: CommandCall, idempotencyKey?: string): Promise<StartKitRunResult> {
+    const idempotency = keyedCommand(idempotencyKey, START_ROUTE, { kitId, body: request });
     return this.client.execute(
       StartKitRun,
       {
@@ -34,8 +50,9 @@ export class KitRunCommands {
         ...(request.deckId !== undefined ? { deckId: request.deckId } : {}),
         ...(request.sourcePath !== undefined ? { sourcePath: request.sourcePath } : {}),
         ...(request.params !== undefined ? { params: request.params } : {}),
+        ...(idempotency ? { idempotency } : {}),
       },
-      call,
+      this.timed(call),
     );
   }
 
@@ -44,20 +61,42 @@ export class KitRunCommands {
    * run, stopping a finished one) is answered without a round trip; the deck service checks again
    * against its own state.
    */
-  async control(runId: string, request: RunControlRequest, call: CommandCall): Promise<ControlledRun> {
+  async control(runId: string, request: RunControlRequest, call: CommandCall, idempotencyKey?: string): Promise<ControlledRun> {
     const run = await this.runs.get(runId);
     if (!run) throw new NotFoundError(`run ${runId} does not exist`);
+    const idempotency = keyedCommand(idempotencyKey, CONTROL_ROUTE, { runId, body: request });
     const refusal = controlRefusal(runId, run.status, request.action);
-    if (refusal) throw new ConflictError(refusal);
-    const payload = { runId, ...(request.reason !== undefined ? { reason: request.reason } : {}) };
-    const status = runUrl(runId);
-    if (request.action === 'stop') {
-      const result = await this.client.execute(StopKitRun, payload, call);
+    // A keyed repeat of a control that was answered finds the run already moved on: it gets the first answer.
+    if (refusal && !idempotency) throw new ConflictError(refusal);
+    const payload = {
+      runId,
+      ...(request.reason !== undefined ? { reason: request.reason } : {}),
+      ...(idempotency ? { idempotency: refusal ? { ...idempotency, replayOnly: true } : idempotency } : {}),
+    };
+    try {
+      return await this.send(request.action, payload, call);
+    } catch (error) {
+      if (refusal && error instanceof VistaError && error.code === 'not-found') throw new ConflictError(refusal);
+      throw error;
+    }
+  }
+
+  private async send(action: RunAction, payload: StopKitRunV1 & RetryKitRunV1, call: CommandCall): Promise<ControlledRun> {
+    const status = runUrl(payload.runId);
+    if (action === 'stop') {
+      const result = await this.client.execute(StopKitRun, payload, this.timed(call));
       return { runId: result.runId, action: 'stop', status, cancelledJobIds: result.cancelledJobIds };
     }
-    const result = await this.client.execute(RetryKitRun, payload, call);
+    const result = await this.client.execute(RetryKitRun, payload, this.timed(call));
     return { runId: result.runId, action: 'retry', status };
   }
+
+  private timed(call: CommandCall): CommandCall {
+    return { timeoutMs: this.config.COMMAND_TIMEOUT_MS, ...call };
+  }
 }
+
+export const START_ROUTE = 'POST /api/v1/kits/{kitId}/runs';
+export const CONTROL_ROUTE = 'POST /api/v1/runs/{runId}/control';
 
 export const runUrl = (runId: string): string => `/api/v1/runs/${runId}`;

@@ -35,6 +35,12 @@ export class GatewayEnvironment {
    */
   @IsInt() @Min(64) @Max(67_108_864) PREDICT_BODY_MAX_BYTES = 1_000_000;
 
+  /**
+   * How long the gateway waits for a service's reply to a command before answering 504. The command
+   * may still complete after that: a client repeats it with the same Idempotency-Key to get its answer.
+   */
+  @IsInt() @Min(100) @Max(600_000) COMMAND_TIMEOUT_MS = 10_000;
+
   /** Requests per client address and window on `/api`: `<count>/<window>` with window `<n>s|m|h`, e.g. `100/10s`. */
   @Matches(/^[1-9]\d{0,6}\/[1-9]\d{0,4}[smh]$/, { message: 'must be <count>/<window> such as 600/1m or 100/10s' })
   GATEWAY_RATE_LIMIT = '600/1m';

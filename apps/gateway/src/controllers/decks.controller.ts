@@ -10,6 +10,7 @@ import { DeckIdParams } from '../dto/path.params.js';
 import { DECK_FORMATS, UploadDeckFields } from '../dto/upload-deck.request.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { CommandCallOf } from '../http/command-call.decorator.js';
+import { ApiIdempotencyKey, IdempotencyKeyOf } from '../http/idempotency-key.js';
 import { ifNoneMatchHits, sendNotModified, setVersion, weakEtag } from '../http/etag.js';
 import { DeckQueries } from '../queries/deck.queries.js';
 
@@ -42,14 +43,16 @@ export class DecksController {
     },
   })
   @ApiCreatedResponse({ type: DeckSummary, headers: { Location: { description: '/api/v1/decks/{deckId}', schema: { type: 'string' } } } })
-  @ApiProblems(400, 409, 413, 503, 504)
+  @ApiIdempotencyKey()
+  @ApiProblems(400, 409, 413, 422, 503, 504)
   async upload(
     @UploadedFile() file: UploadedDeckFile | undefined,
     @Body() fields: UploadDeckFields,
     @CommandCallOf() call: CommandCall,
+    @IdempotencyKeyOf() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<DeckSummary> {
-    const summary = await this.uploads.ingest(file, fields, call);
+    const summary = await this.uploads.ingest(file, fields, call, idempotencyKey);
     res.setHeader('Location', `/api/v1/decks/${summary.deckId}`);
     return summary;
   }

@@ -11,6 +11,7 @@ import { StartedRun } from '../dto/run.response.js';
 import { StartKitRunRequest } from '../dto/start-kit-run.request.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { CommandCallOf } from '../http/command-call.decorator.js';
+import { ApiIdempotencyKey, IdempotencyKeyOf } from '../http/idempotency-key.js';
 import { POSITION_HEADER, ifNoneMatchHits, sendNotModified, setVersion, weakEtag } from '../http/etag.js';
 import { KitQueries } from '../queries/kit.queries.js';
 
@@ -33,8 +34,12 @@ export class KitsController {
 
   @Get(':kitId/state')
   @ApiOperation({
-    summary: "Where a kit stands: overall state, each job of the latest run, and each job's detail",
-    description: "Versioned by the read model's position: send the ETag back in `If-None-Match` to get 304 while nothing changed.",
+    summary: 'Where a kit stands: overall state and each job of the latest run, with links to the details',
+    description:
+      "Small by design (a few KB for a whole run): each fact once, and large details behind links — a job's full output " +
+      "(datasets' data_info, the optimisation trace, step outputs) at `stages[].links.job`, the tasks' rows and the stage rows " +
+      "with their metadata at `links.tasks` and `links.details`. Versioned by the read model's position: send the ETag back " +
+      'in `If-None-Match` to get 304 while nothing changed.',
   })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag from an earlier answer.' })
   @ApiOkResponse({
@@ -78,14 +83,16 @@ export class KitsController {
     description: "Accepted once the deck service has started the run; follow it at the Location (the kit's state).",
   })
   @ApiAcceptedResponse({ type: StartedRun, headers: { Location: { description: '/api/v1/kits/{kitId}/state', schema: { type: 'string' } } } })
-  @ApiProblems(400, 404, 409, 413, 503, 504)
+  @ApiIdempotencyKey()
+  @ApiProblems(400, 404, 409, 413, 422, 503, 504)
   async startRun(
     @Param() { kitId }: KitIdParams,
     @Body() body: StartKitRunRequest,
     @CommandCallOf() call: CommandCall,
+    @IdempotencyKeyOf() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StartedRun> {
-    const result = await this.commands.start(kitId, body, call);
+    const result = await this.commands.start(kitId, body, call, idempotencyKey);
     res.setHeader('Location', `/api/v1/kits/${result.kitId}/state`);
     return { kitId: result.kitId, runId: result.runId, jobId: result.jobId };
   }

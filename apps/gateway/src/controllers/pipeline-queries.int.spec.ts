@@ -164,9 +164,19 @@ describe('GET /api/v1/kits/{kitId}/state, per job and per step', () => {
       startedAt: t(3, 1).toISOString(),
       finishedAt: t(4).toISOString(),
       reason: null,
-      detail: { designType: 'latin-hypercube', pointCount: 64, dataInfo: { rows: 64, columns: 3 } },
+      summary: { designType: 'latin-hypercube', pointCount: 64 },
+      links: { job: `/api/v1/jobs/${DOE_JOB}`, logs: `/api/v1/jobs/${DOE_JOB}/logs` },
     });
-    expect(state.stages[3].detail).toMatchObject({ bestFactors: { t: 4.2, p: 1.1 }, predicted: { y: 0.97 }, objective: 0.97, goal: { kind: 'maximize' } });
+    // The large details are behind the stage's link.
+    const doe = await json(state.stages[1].links.job);
+    expect(doe.attempts[0]).toMatchObject({ attempt: 2, detail: { designType: 'latin-hypercube', pointCount: 64, dataInfo: { rows: 64, columns: 3 } } });
+    expect(state.stages[3].summary).toMatchObject({ bestFactors: { t: 4.2, p: 1.1 }, predicted: { y: 0.97 }, objective: 0.97, goal: { kind: 'maximize' } });
+    expect((await json(state.stages[3].links.job)).attempts[0].detail).toMatchObject({
+      bestFactors: { t: 4.2, p: 1.1 },
+      predicted: { y: 0.97 },
+      objective: 0.97,
+      goal: { kind: 'maximize' },
+    });
   });
 
   it("answers the ML job's steps in order, each with what it produced", async () => {
@@ -178,13 +188,21 @@ describe('GET /api/v1/kits/{kitId}/state, per job and per step', () => {
       [3, 'training', 'SUCCESS'],
       [4, 'test', 'SUCCESS'],
     ]);
-    expect(ml.steps.map((s: any) => s.detail)).toEqual([
+    expect(ml.steps.map((s: any) => s.summary)).toEqual([
+      { rowsIn: 64, rowsOut: 63 },
+      { method: 'standard' },
+      { modelId: MODEL, algorithm: 'ridge', hyperparameters: { alpha: 0.1 } },
+      { rmse: 0.41, mae: 0.3, r2: 0.93, testRows: 13 },
+    ]);
+    // Each step's whole output is behind the stage's link.
+    const job = await json(ml.links.job);
+    expect(job.attempts[0].steps.map((s: any) => s.detail)).toEqual([
       { rowsIn: 64, rowsOut: 63, report: { outliers: { y: 1 } } },
       { method: 'standard', scaler: { mean: [1, 2] } },
       { modelId: MODEL, algorithm: 'ridge', hyperparameters: { alpha: 0.1 } },
       { modelId: MODEL, rmse: 0.41, mae: 0.3, r2: 0.93, algorithm: 'ridge', testRows: 13 },
     ]);
-    expect(ml.detail).toMatchObject({ modelId: MODEL, hyperparameters: { alpha: 0.1 }, rmse: 0.41, r2: 0.93 });
+    expect(job.attempts[0].detail).toMatchObject({ modelId: MODEL, hyperparameters: { alpha: 0.1 }, rmse: 0.41, r2: 0.93 });
   });
 
   it('changes its ETag when the run gets a newer stop or retry', async () => {

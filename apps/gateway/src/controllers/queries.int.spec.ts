@@ -106,17 +106,25 @@ describe('GET /api/v1/kits/{kitId}/state', () => {
       position: 30,
       updatedAt: '2026-03-02T10:00:00.000Z',
     });
-    expect(state.jobs.map((j: any) => [j.taskName, j.status, j.runId])).toEqual([
+    expect(state.links).toEqual({
+      self: `/api/v1/kits/${KIT}/state`,
+      history: `/api/v1/kits/${KIT}/history`,
+      run: `/api/v1/runs/${RUN}`,
+      tasks: `/api/v1/runs/${RUN}/tasks`,
+      details: `/api/v1/runs/${RUN}/details`,
+    });
+    const tasks = (await (await get(state.links.tasks)).json()) as Record<string, any>;
+    expect(tasks.runId).toBe(RUN);
+    expect(tasks.items.map((j: any) => [j.taskName, j.status, j.runId])).toEqual([
       ['deck_collection', 'SUCCESS', RUN],
       ['doe', 'RUNNING', RUN],
     ]);
-    expect(state.jobs[0]).toMatchObject({ jobId: DECK_JOB, jobType: 'deck', attempt: 1, finishedAt: '2026-03-02T09:59:00.000Z', metadata: {} });
-    expect(state.details.deckCollection).toEqual([
-      expect.objectContaining({ jobId: DECK_JOB, runId: RUN, rowCount: 120, factors: ['t', 'p'], status: 'SUCCESS' }),
-    ]);
-    expect(state.details.doe).toEqual([expect.objectContaining({ jobId: DOE_JOB, dataInfo: { design: 'lhs', points: 64 }, position: 31 })]);
-    expect(state.details.ml).toEqual([]);
-    expect(state.details.optimize).toEqual([]);
+    expect(tasks.items[0]).toMatchObject({ jobId: DECK_JOB, jobType: 'deck', attempt: 1, finishedAt: '2026-03-02T09:59:00.000Z', metadata: {} });
+    const details = (await (await get(state.links.details)).json()) as Record<string, any>;
+    expect(details.deckCollection).toEqual([expect.objectContaining({ jobId: DECK_JOB, runId: RUN, rowCount: 120, factors: ['t', 'p'], status: 'SUCCESS' })]);
+    expect(details.doe).toEqual([expect.objectContaining({ jobId: DOE_JOB, dataInfo: { design: 'lhs', points: 64 }, position: 31 })]);
+    expect(details.ml).toEqual([]);
+    expect(details.optimize).toEqual([]);
     expect(state.freshness).toEqual({
       position: 31,
       projector: { position: 45, lagEvents: 3, lagSeconds: 0.4, heartbeatAt: '2026-03-02T10:00:01.000Z' },
@@ -142,13 +150,29 @@ describe('GET /api/v1/kits/{kitId}/state', () => {
     const response = await get(`/api/v1/kits/${KIT}/state`, { 'If-None-Match': `W/"kit-${KIT}-31"` });
     expect(response.status).toBe(200);
     expect(response.headers.get('etag')).toBe(`W/"kit-${KIT}-33"`);
-    expect(((await response.json()) as any).jobs[1].status).toBe('SUCCESS');
+    const { links } = (await response.json()) as any;
+    expect(((await (await get(links.tasks)).json()) as any).items[1].status).toBe('SUCCESS');
   });
 
   it('answers 404 for a kit the read model does not know', async () => {
     const problem = await expectProblem(await get('/api/v1/kits/777/state'), 404, 'not-found');
     expect(problem.instance).toBe('/api/v1/kits/777/state');
     expect(await expectProblem(await get('/api/v1/kits/777/state', { 'If-None-Match': 'W/"kit-777-1"' }), 404, 'not-found')).toBeDefined();
+  });
+
+  it.each(['tasks', 'details'])('answers 404 for the %s of a run the read model does not know, and 400 naming runId for a malformed one', async (part) => {
+    const unknown = randomUUID();
+    const problem = await expectProblem(await get(`/api/v1/runs/${unknown}/${part}`), 404, 'not-found');
+    expect(problem.detail).toContain(unknown);
+    const invalid = await expectProblem(await get(`/api/v1/runs/not-a-run/${part}`), 400, 'invalid');
+    expect(invalid.errors.map((e: { path: string }) => e.path)).toEqual(['runId']);
+  });
+
+  it("serves an older run's tasks and stage rows at their own URLs too", async () => {
+    const tasks = (await (await get(`/api/v1/runs/${RUN_OLD}/tasks`)).json()) as Record<string, any>;
+    expect(tasks.runId).toBe(RUN_OLD);
+    const details = (await (await get(`/api/v1/runs/${RUN_OLD}/details`)).json()) as Record<string, any>;
+    expect(details.doe).toEqual([expect.objectContaining({ jobId: OLD_DOE_JOB, runId: RUN_OLD })]);
   });
 
   it.each(['0', '-1', 'abc', String(2 ** 31)])('answers 400 naming kitId for the kit id %s', async (kitId) => {

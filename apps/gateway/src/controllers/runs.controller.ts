@@ -4,11 +4,14 @@ import type { CommandCall } from '@vista/bus';
 import { NotFoundError } from '@vista/contracts';
 import type { Response } from 'express';
 import { KitRunCommands } from '../commands/kit-run.commands.js';
+import { RunDetails, RunTasks } from '../dto/kit.response.js';
 import { RunIdParams } from '../dto/path.params.js';
 import { RunControlRequest } from '../dto/run-control.request.js';
 import { ControlledRun, Run } from '../dto/run.response.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { CommandCallOf } from '../http/command-call.decorator.js';
+import { ApiIdempotencyKey, IdempotencyKeyOf } from '../http/idempotency-key.js';
+import { KitQueries } from '../queries/kit.queries.js';
 import { RunQueries } from '../queries/run.queries.js';
 
 @ApiTags('runs')
@@ -17,6 +20,7 @@ export class RunsController {
   constructor(
     @Inject(RunQueries) private readonly runs: RunQueries,
     @Inject(KitRunCommands) private readonly commands: KitRunCommands,
+    @Inject(KitQueries) private readonly kits: KitQueries,
   ) {}
 
   @Get(':runId')
@@ -29,6 +33,37 @@ export class RunsController {
     return run;
   }
 
+  @Get(':runId/tasks')
+  @ApiOperation({
+    summary: 'The latest state of each task of a run',
+    description:
+      'One row per task (deck_collection, doe, preprocess, scaling, training, test, optimize) as far as the chain got: status, attempt, ' +
+      "times, reason and the metadata of the event that set it. Linked from the kit's state (`links.tasks`).",
+  })
+  @ApiOkResponse({ type: RunTasks })
+  @ApiProblems(400, 404)
+  async tasks(@Param() { runId }: RunIdParams): Promise<RunTasks> {
+    const tasks = await this.kits.tasks(runId);
+    if (!tasks) throw new NotFoundError(`run ${runId} does not exist`);
+    return tasks;
+  }
+
+  @Get(':runId/details')
+  @ApiOperation({
+    summary: "A run's stage rows, every attempt, with everything they recorded",
+    description:
+      "The rows of `read.deck_collection`, `read.doe_step` (with the dataset's data_info), `read.ml_step` and `read.optimize_step` " +
+      "(with the optimisation trace) for the run, camelCase, each with the metadata of the events applied to it. Linked from the kit's " +
+      "state (`links.details`); one job's outputs alone are at `GET /api/v1/jobs/{jobId}`.",
+  })
+  @ApiOkResponse({ type: RunDetails })
+  @ApiProblems(400, 404)
+  async details(@Param() { runId }: RunIdParams): Promise<RunDetails> {
+    const details = await this.kits.details(runId);
+    if (!details) throw new NotFoundError(`run ${runId} does not exist`);
+    return details;
+  }
+
   @Post(':runId/control')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
@@ -39,14 +74,16 @@ export class RunsController {
       'unknown run, 409 for a stop of a run that already ended or a retry of one that did not fail, time out or get cancelled.',
   })
   @ApiAcceptedResponse({ type: ControlledRun, headers: { Location: { description: '/api/v1/runs/{runId}', schema: { type: 'string' } } } })
-  @ApiProblems(400, 404, 409, 413, 503, 504)
+  @ApiIdempotencyKey()
+  @ApiProblems(400, 404, 409, 413, 422, 503, 504)
   async control(
     @Param() { runId }: RunIdParams,
     @Body() body: RunControlRequest,
     @CommandCallOf() call: CommandCall,
+    @IdempotencyKeyOf() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ControlledRun> {
-    const result = await this.commands.control(runId, body, call);
+    const result = await this.commands.control(runId, body, call, idempotencyKey);
     res.setHeader('Location', result.status);
     return result;
   }

@@ -133,8 +133,30 @@
     $('stop-run').disabled = !run || ENDED.includes(run.status);
     $('retry-run').disabled = !run || !RETRYABLE.includes(run.status);
     renderStages(state.stages ?? []);
+    void renderLinked(state.links);
+  }
+
+  /** The tasks and the stage rows are behind the state's links: fetched alongside it. */
+  async function renderLinked(links) {
+    try {
+      const [tasks, details] = await Promise.all(
+        [links.tasks, links.details].map(async (url) => {
+          if (!url) return undefined;
+          const response = await fetch(url, { cache: 'no-store' });
+          if (!response.ok) throw new Error(await problemText(response));
+          return response.json();
+        }),
+      );
+      renderTasks(tasks?.items ?? []);
+      renderDetails(details ?? { deckCollection: [], doe: [], ml: [], optimize: [] });
+    } catch (error) {
+      $('details').replaceChildren(el('p', { class: 'note' }, `Could not load the details: ${error.message}`));
+    }
+  }
+
+  function renderTasks(tasks) {
     $('jobs').replaceChildren(
-      ...state.jobs.map((job) =>
+      ...tasks.map((job) =>
         el(
           'tr',
           {},
@@ -147,11 +169,14 @@
         ),
       ),
     );
+  }
+
+  function renderDetails(details) {
     const groups = [
-      ['Deck collection', state.details.deckCollection],
-      ['DOE', state.details.doe],
-      ['ML', state.details.ml],
-      ['Optimize', state.details.optimize],
+      ['Deck collection', details.deckCollection],
+      ['DOE', details.doe],
+      ['ML', details.ml],
+      ['Optimize', details.optimize],
     ].filter(([, rows]) => rows.length > 0);
     const open = new Set([...document.querySelectorAll('#details details[open]')].map((d) => d.dataset.group));
     $('details').replaceChildren(
@@ -184,15 +209,15 @@
   }
 
   function stepRow(step) {
-    const d = step.detail ?? {};
+    const d = step.summary ?? {};
     const what =
-      step.step === 'test' && step.detail
+      step.step === 'test' && step.summary
         ? `RMSE ${number(d.rmse)}, MAE ${number(d.mae)}, R² ${number(d.r2)}`
-        : step.step === 'training' && step.detail
+        : step.step === 'training' && step.summary
           ? `${d.algorithm} (${pairs(d.hyperparameters)})`
-          : step.step === 'scaling' && step.detail
+          : step.step === 'scaling' && step.summary
             ? d.method
-            : step.step === 'preprocess' && step.detail
+            : step.step === 'preprocess' && step.summary
               ? `${d.rowsIn} → ${d.rowsOut} rows`
               : (step.reason ?? '');
     return el(
@@ -215,7 +240,7 @@
         ? [el('tr', {}, el('td', { colspan: '8', class: 'note' }, 'No stage has started yet.'))]
         : stages.flatMap((stage) => [stageRow(stage), ...(stage.steps ?? []).map(stepRow)])),
     );
-    const optimum = stages.find((s) => s.jobType === 'optimize' && s.detail)?.detail;
+    const optimum = stages.find((s) => s.jobType === 'optimize' && s.summary)?.summary;
     $('optimize-result').replaceChildren(
       ...(optimum
         ? [

@@ -76,3 +76,57 @@ export class JobLogPage {
   @ApiProperty({ nullable: true, type: Number, description: 'Pass as `offset` for the next page; null when this page is the last.' })
   nextOffset!: number | null;
 }
+
+const SUMMARY = { type: 'object', additionalProperties: true, nullable: true } as const;
+
+/** One step of an ML attempt in a kit's state: where it stands and its headline figures. */
+export class MlStepState {
+  @ApiProperty({ enum: ML_STEPS }) step!: string;
+  @ApiProperty({ description: 'Place of the step in the ML job (1–4).' }) stepOrder!: number;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) requestedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({
+    ...SUMMARY,
+    description:
+      'Headline figures once the step succeeded: preprocess `{rowsIn, rowsOut}`, scaling `{method}`, training `{modelId, algorithm, hyperparameters}`, ' +
+      "test `{rmse, mae, r2, testRows}`. The step's full output (report, scaler, validation) is at the stage's `links.job`.",
+  })
+  summary!: Record<string, unknown> | null;
+  @ApiProperty() position!: number;
+}
+
+/** Where a stage's large details are. */
+export class StageLinks {
+  @ApiProperty({ example: '/api/v1/jobs/4f0c…', description: 'Every attempt of the job with everything it produced (`GET /api/v1/jobs/{jobId}`).' })
+  job!: string;
+  @ApiProperty({ example: '/api/v1/jobs/4f0c…/logs', description: 'The lines the job logged.' }) logs!: string;
+}
+
+/** A stage of a kit's latest run at its newest attempt, each fact once: large outputs are behind `links`. */
+export class StageState {
+  @ApiProperty({ format: 'uuid' }) jobId!: string;
+  @ApiProperty({ enum: JOB_TYPES }) jobType!: string;
+  @ApiProperty({ description: '1 for the first attempt; each retry is the next.' }) attempt!: number;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it failed, timed out or was cancelled.' }) reason!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) requestedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it ended (completed, failed, timed out or cancelled).' })
+  finishedAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) timeoutMs!: number | null;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({
+    ...SUMMARY,
+    description:
+      'Headline figures once the job succeeded: deck `{deckId, sourcePath, rowCount, factors, responses}`, doe `{designType, ' +
+      'pointCount, datasetId}`, optimize `{modelId, bestFactors, predicted, objective, goal, evaluations, starts}`; ML has its figures on its ' +
+      "steps. The full output (the design's dataInfo, the optimisation trace and tuning, …) is at `links.job`.",
+  })
+  summary!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: [MlStepState], description: 'ML jobs: the steps of this attempt, in order.' }) steps?: MlStepState[];
+  @ApiProperty({ description: 'Stream position of the last event applied to the attempt.' }) position!: number;
+  @ApiProperty({ type: StageLinks }) links!: StageLinks;
+}

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { JOB_STATUSES } from '@vista/contracts';
-import { JobAttemptView } from './job.response.js';
+import { StageState } from './job.response.js';
 import { Run } from './run.response.js';
 
 /** Depth 1: a kit's overall state (`read.kits`). */
@@ -84,25 +84,57 @@ export class Freshness {
   @ApiProperty({ type: ProjectorFreshness, nullable: true, description: 'Null until the projector has reported once.' }) projector!: ProjectorFreshness | null;
 }
 
+/** Where the rest of a kit's state is. */
+export class KitStateLinks {
+  @ApiProperty({ example: '/api/v1/kits/42/state' }) self!: string;
+  @ApiProperty({ example: '/api/v1/kits/42/history', description: "The kit's state changes in order." }) history!: string;
+  @ApiProperty({ nullable: true, type: String, example: '/api/v1/runs/4f0c…', description: 'The latest run.' }) run!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '/api/v1/runs/4f0c…/tasks',
+    description: 'The latest state of each task of the run, with the metadata of the event that set it (`read.kit_state`).',
+  })
+  tasks!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '/api/v1/runs/4f0c…/details',
+    description: "The run's stage rows, every attempt, with their full metadata (datasets' data_info, optimisation traces).",
+  })
+  details!: string | null;
+}
+
 /**
- * Where a kit stands, at three depths, for its latest run: overall (`overall`, `run`), per job
- * (`stages`: the newest attempt of each stage) and per step with detail (`stages[].steps`,
- * `stages[].detail`); `jobs` and `details` are the underlying rows.
+ * Where a kit stands for its latest run, each fact once and small: overall (`overall`, `run`) and per
+ * job (`stages`: the newest attempt of each stage, ML with its steps, each with its headline figures).
+ * Everything large is linked: a job's full output at `stages[].links.job`, the task rows and the stage
+ * rows with their metadata at `links`.
  */
 export class KitState {
   @ApiProperty() kitId!: number;
   @ApiProperty({ type: KitSummary }) overall!: KitSummary;
   @ApiProperty({ type: Run, nullable: true, description: 'The latest run, with its latest stop or retry.' }) run!: Run | null;
   @ApiProperty({
-    type: [JobAttemptView],
+    type: [StageState],
     description:
       'Each job of the latest run (deck, doe, ml, optimize, as far as the chain got), its newest attempt: status, attempt, reason, ' +
-      'times, what it produced, and for ML its steps in order with their own detail.',
+      'times, headline figures, and for ML its steps in order.',
   })
-  stages!: JobAttemptView[];
-  @ApiProperty({ type: [JobState], description: 'The latest state of each task (`read.kit_state`).' }) jobs!: JobState[];
-  @ApiProperty({ type: KitDetails }) details!: KitDetails;
+  stages!: StageState[];
   @ApiProperty({ type: Freshness }) freshness!: Freshness;
+  @ApiProperty({ type: KitStateLinks }) links!: KitStateLinks;
+}
+
+/** `GET /runs/{runId}/tasks`: the latest state of each task of a run (`read.kit_state`). */
+export class RunTasks {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ type: [JobState], description: 'In chain order.' }) items!: JobState[];
+}
+
+/** `GET /runs/{runId}/details`: a run's stage rows, every attempt. */
+export class RunDetails extends KitDetails {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
 }
 
 /** One state change (`read.state_history`). */

@@ -21,13 +21,21 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
+/** The run's tasks, following the state's link to them. */
+const tasksOf = async (gatewayUrl: string, state: KitStateBody): Promise<TaskBody[]> => {
+  const res = await fetch(`${gatewayUrl}${state.links.tasks}`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { items: TaskBody[] }).items;
+};
+
 const jobStatusOf = (gatewayUrl: string, kitId: number, statuses: string[]) =>
   waitFor(
     async () => {
       const res = await fetch(`${gatewayUrl}/api/v1/kits/${kitId}/state`);
       if (res.status !== 200) return undefined;
       const body = (await res.json()) as KitStateBody;
-      const job = body.jobs.find((j) => j.taskName === 'deck_collection');
+      if (!body.links.tasks) return undefined;
+      const job = (await tasksOf(gatewayUrl, body)).find((j) => j.taskName === 'deck_collection');
       return job && statuses.includes(job.status) ? job : undefined;
     },
     `kit ${kitId} deck job in ${statuses.join('/')}`,
@@ -35,12 +43,26 @@ const jobStatusOf = (gatewayUrl: string, kitId: number, statuses: string[]) =>
   );
 const CSV = 'x1,x2,y\n0,0,1\n1,0,2\n0,1,3\n1,1,4.5\n';
 
+interface TaskBody {
+  jobType: string;
+  taskName: string;
+  status: string;
+  jobId: string;
+  reason?: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
 interface KitStateBody {
   kitId: number;
   overall: { status: string; runId: string; currentTask: string };
-  jobs: { jobType: string; taskName: string; status: string; jobId: string; reason?: string | null; startedAt: string | null; finishedAt: string | null }[];
-  details: { deckCollection: { status: string; deckId: string | null; rowCount: number | null; reason?: string | null }[] };
+  stages: { jobType: string; status: string; jobId: string }[];
   freshness: { position: number; projector: { lagEvents: number } };
+  links: { tasks: string | null; details: string | null };
+}
+
+interface RunDetailsBody {
+  deckCollection: { status: string; deckId: string | null; rowCount: number | null; reason?: string | null }[];
 }
 
 describe('a kit run through the gateway, on the real platform processes', () => {
@@ -75,6 +97,13 @@ describe('a kit run through the gateway, on the real platform processes', () => 
       30_000,
     );
 
+  /** The run's stage rows, following the state's link to them. */
+  const detailsOf = async (state: KitStateBody): Promise<RunDetailsBody> => {
+    const res = await fetch(`${platform.gatewayUrl}${state.links.details}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as RunDetailsBody;
+  };
+
   const upload = (content: string, fields: Record<string, string>, fileName = 'deck.csv') => {
     const form = new FormData();
     form.set('file', new Blob([content], { type: 'text/csv' }), fileName);
@@ -102,10 +131,11 @@ describe('a kit run through the gateway, on the real platform processes', () => 
     expect(started.status).toBe(202);
     const run = (await started.json()) as { runId: string; jobId: string };
 
-    const state = await stateOf(41, (b) => b.jobs.some((j) => j.taskName === 'deck_collection' && j.status === 'SUCCESS'));
+    const state = await stateOf(41, (b) => b.stages.some((j) => j.jobType === 'deck' && j.status === 'SUCCESS'));
     expect(state.overall.runId).toBe(run.runId);
-    expect(state.details.deckCollection[0]).toMatchObject({ status: 'SUCCESS', deckId: deck.deckId, rowCount: 4 });
-    const deckJob = state.jobs.find((j) => j.taskName === 'deck_collection')!;
+    expect((await detailsOf(state)).deckCollection[0]).toMatchObject({ status: 'SUCCESS', deckId: deck.deckId, rowCount: 4 });
+    const deckJob = (await tasksOf(platform.gatewayUrl, state)).find((j) => j.taskName === 'deck_collection')!;
+    expect(deckJob.status).toBe('SUCCESS');
     expect(Date.parse(deckJob.startedAt!)).toBeLessThanOrEqual(Date.parse(deckJob.finishedAt!));
     expect(state.freshness.position).toBeGreaterThan(0);
 
@@ -131,8 +161,8 @@ describe('a kit run through the gateway, on the real platform processes', () => 
       body: JSON.stringify({ sourcePath: 'quadratic-surface.csv' }),
     });
     expect(started.status).toBe(202);
-    const state = await stateOf(42, (b) => b.details.deckCollection.some((d) => d.status === 'SUCCESS'));
-    expect(state.details.deckCollection[0]!.rowCount).toBe(300);
+    const state = await stateOf(42, (b) => b.stages.some((d) => d.jobType === 'deck' && d.status === 'SUCCESS'));
+    expect((await detailsOf(state)).deckCollection[0]!.rowCount).toBe(300);
   });
 
   it('refuses a deck with a non-numeric cell, naming the row and column, and stores nothing', async () => {

@@ -99,7 +99,11 @@ describe('a kit run through every stage, on the real platform processes', () => 
   it('goes from the deck to an optimum on its own: a tested, registered model and the known minimum found', async () => {
     const runId = await startRun(301, {
       sourcePath: 'quadratic-surface.csv',
-      params: { doe: { design: 'latin-hypercube', points: 400 }, ml: { algorithm: 'polynomial', hyperparameters: { degree: 2 } }, optimize: { goal: 'minimize' } },
+      params: {
+        doe: { design: 'latin-hypercube', points: 400 },
+        ml: { algorithm: 'polynomial', hyperparameters: { degree: 2 } },
+        optimize: { goal: 'minimize' },
+      },
     });
     const optimized = await waitForRow('optimize SUCCESS', `select * from read.optimize_step where run_id = $1 and status = 'SUCCESS'`, [runId], 120_000);
 
@@ -116,7 +120,9 @@ describe('a kit run through every stage, on the real platform processes', () => 
     ]);
     const [doe] = await stageRows('doe_step', runId);
     expect(doe.data_info).toMatchObject({ designType: 'latin-hypercube', pointCount: 400, factors: ['x1', 'x2', 'x3'] });
-    const steps = await rowsOf(`select step_name, step_order, status, started_at, finished_at from read.ml_step where run_id = $1 order by step_order`, [runId]);
+    const steps = await rowsOf(`select step_name, step_order, status, started_at, finished_at from read.ml_step where run_id = $1 order by step_order`, [
+      runId,
+    ]);
     expect(steps.map((s) => [s.step_name, s.step_order, s.status])).toEqual([
       ['preprocess', 1, 'SUCCESS'],
       ['scaling', 2, 'SUCCESS'],
@@ -148,16 +154,64 @@ describe('a kit run through every stage, on the real platform processes', () => 
     expect(Math.abs(predictions[0]! - 3)).toBeLessThan(0.5);
     expect(Math.abs(predictions[1]! - (6.25 + 12.5 + 0.5 + 3))).toBeLessThan(1.5);
 
+    // The kit's state stays small: each fact once, the large details behind its links.
+    const stateResponse = await fetch(api('/kits/301/state'));
+    expect(stateResponse.status).toBe(200);
+    const stateText = await stateResponse.text();
+    expect(Buffer.byteLength(stateText)).toBeLessThanOrEqual(10 * 1024);
+    const state = JSON.parse(stateText) as {
+      overall: { runId: string };
+      stages: { jobType: string; status: string; summary: Record<string, unknown> | null; links: { job: string; logs: string } }[];
+      links: { tasks: string; details: string; run: string };
+    };
+    expect(state.overall.runId).toBe(runId);
+    expect(state.stages.map((s) => [s.jobType, s.status])).toEqual([
+      ['deck', 'SUCCESS'],
+      ['doe', 'SUCCESS'],
+      ['ml', 'SUCCESS'],
+      ['optimize', 'SUCCESS'],
+    ]);
+    expect(stateText).not.toContain('"trace"');
+    expect(stateText).not.toContain('"dataInfo"');
+    const stageOf = (jobType: string) => state.stages.find((s) => s.jobType === jobType)!;
+    expect(stageOf('optimize').summary).toEqual(expect.objectContaining({ bestFactors: result.bestFactors, predicted: result.predicted }));
+    const follow = async (url: string): Promise<any> => {
+      const res = await fetch(`${platform.gatewayUrl}${url}`);
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    // The links serve what the state leaves out: the optimisation trace, the dataset's data_info, every step's output.
+    const optimizeJob = await follow(stageOf('optimize').links.job);
+    expect(optimizeJob.attempts[0].detail).toMatchObject({ bestFactors: result.bestFactors, trace: expect.any(Array) });
+    expect(optimizeJob.attempts[0].detail.trace.length).toBeGreaterThan(0);
+    const doeJob = await follow(stageOf('doe').links.job);
+    expect(doeJob.attempts[0].detail.dataInfo).toMatchObject({ designType: 'latin-hypercube', pointCount: 400 });
+    const mlJob = await follow(stageOf('ml').links.job);
+    expect(mlJob.attempts[0].steps.map((step: { step: string; detail: unknown }) => [step.step, step.detail !== null])).toEqual([
+      ['preprocess', true],
+      ['scaling', true],
+      ['training', true],
+      ['test', true],
+    ]);
+    const details = await follow(state.links.details);
+    expect(details.doe[0].dataInfo).toEqual(doe.data_info);
+    expect(details.optimize[0].metadata.OptimizeCompleted.trace).toEqual(optimized.metadata.OptimizeCompleted.trace);
+    const runTasks = await follow(state.links.tasks);
+    expect(runTasks.items.map((t: { taskName: string; status: string }) => [t.taskName, t.status])).toEqual(tasks.map((t) => [t.task_name, t.status]));
+    expect((await follow(state.links.run)).runId).toBe(runId);
+
     // Each job kept its log.
-    const [mlJob] = await stageRows('ml_step', runId);
-    const logs = await fetch(api(`/jobs/${mlJob.job_id}/logs`));
+    const logs = await fetch(`${platform.gatewayUrl}${stageOf('ml').links.logs}`);
     expect(logs.status).toBe(200);
     const lines = JSON.stringify(await logs.json());
     expect(lines).toContain('training');
   }, 180_000);
 
   it('labels a central composite design through the configured external evaluator, in batches', async () => {
-    const runId = await startRun(306, { sourcePath: 'quadratic-surface.csv', params: { doe: { design: 'central-composite', labelling: 'evaluator', centerPoints: 3 } } });
+    const runId = await startRun(306, {
+      sourcePath: 'quadratic-surface.csv',
+      params: { doe: { design: 'central-composite', labelling: 'evaluator', centerPoints: 3 } },
+    });
     await waitForRow('optimize SUCCESS', `select * from read.optimize_step where run_id = $1 and status = 'SUCCESS'`, [runId], 120_000);
     const [doe] = await stageRows('doe_step', runId);
     // k = 3: 8 corners + 6 axial points + 3 centre points, every one labelled by the evaluator.
@@ -204,7 +258,12 @@ describe('a kit run through every stage, on the real platform processes', () => 
 
     const stoppedAt = Date.now();
     expect((await control(runId, 'stop')).status).toBe(202);
-    const cancelled = await waitForRow('training CANCELLED', `select * from read.ml_step where run_id = $1 and step_name = 'training' and status = 'CANCELLED'`, [runId], 10_000);
+    const cancelled = await waitForRow(
+      'training CANCELLED',
+      `select * from read.ml_step where run_id = $1 and step_name = 'training' and status = 'CANCELLED'`,
+      [runId],
+      10_000,
+    );
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     expect(cancelled.attempt).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -254,7 +313,9 @@ describe('a kit run through every stage, on the real platform processes', () => 
     } finally {
       await nc.close();
     }
-    const requests = await rowsOf(`select data from ml.events where stream_id = $1 and type = 'MlStepRequested' and data->>'step' = 'preprocess'`, [`ml-run-${runId}`]);
+    const requests = await rowsOf(`select data from ml.events where stream_id = $1 and type = 'MlStepRequested' and data->>'step' = 'preprocess'`, [
+      `ml-run-${runId}`,
+    ]);
     expect(requests).toHaveLength(1);
     expect(await rowsOf(`select count(distinct job_id)::int as jobs from read.ml_step where run_id = $1`, [runId])).toEqual([{ jobs: 1 }]);
   }, 180_000);

@@ -9,6 +9,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'No such resource.',
   409: 'Conflicts with the current state (e.g. the kit already has a run in progress).',
   413: 'The body or file is larger than the gateway accepts.',
+  422: 'The Idempotency-Key was already used for a different request.',
   429: 'Too many requests from this address; see `Retry-After`.',
   503: 'A service the request needs is not available.',
   504: 'The service did not answer in time.',

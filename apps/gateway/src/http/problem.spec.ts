@@ -11,6 +11,7 @@ describe('toProblem', () => {
     ['forbidden', 403],
     ['not-found', 404],
     ['conflict', 409],
+    ['idempotency-key-reused', 422],
     ['internal', 500],
     ['unavailable', 503],
     ['timeout', 504],

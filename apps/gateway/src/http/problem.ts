@@ -30,6 +30,7 @@ export const ERROR_CODE_PROBLEMS: Readonly<Record<ErrorCode, ProblemKind>> = {
   forbidden: { status: 403, title: 'Forbidden' },
   'not-found': { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
+  'idempotency-key-reused': { status: 422, title: 'Idempotency key reused' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'Service unavailable' },
   timeout: { status: 504, title: 'Upstream timeout' },

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE } from '@vista/db';
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
-import type { DeckCollectionDetail, HistoryEntry, JobState, KitState, KitSummary, ProjectorFreshness } from '../dto/kit.response.js';
+import type { DeckCollectionDetail, HistoryEntry, JobState, KitState, KitSummary, ProjectorFreshness, RunDetails, RunTasks } from '../dto/kit.response.js';
 import { READ_SCHEMA, type DeckCollectionTable, type KitStateTable, type KitsTable, type ReadDatabase, type StateHistoryTable } from './read-model.tables.js';
 import { camelizeRow, iso } from './row-mapping.js';
 import { runVersion, toRun } from './run.queries.js';
-import { attemptsOf, latestPerStage } from './stage-views.js';
+import { attemptsOf, latestPerStage, toStageState } from './stage-views.js';
 
 /** Reads kits from the `read` schema: lists, the three-depth state and the history. */
 @Injectable()
@@ -59,11 +59,10 @@ export class KitQueries {
   }
 
   /**
-   * A kit's state at three depths for its latest run — overall (the kit and the run), per job (the
-   * newest attempt of each stage, with its ML steps and what each produced) and the raw rows (jobs:
-   * the latest state of each task; details: the stage rows of every attempt) — read in one
-   * repeatable-read snapshot so the depths agree with each other and with the position they are
-   * versioned by.
+   * A kit's state for its latest run — overall (the kit and the run) and per job (the newest attempt
+   * of each stage, with its ML steps and headline figures) — read in one repeatable-read snapshot so
+   * the parts agree with each other and with the position they are versioned by. Large details are
+   * linked, not included.
    */
   async state(kitId: number): Promise<KitState | undefined> {
     return this.db
@@ -74,18 +73,17 @@ export class KitQueries {
         const kit = await trx.selectFrom('kits').selectAll().where('kit_id', '=', kitId).executeTakeFirst();
         if (!kit) return undefined;
         const runId = kit.last_run_id;
-        const jobs = runId
+        // The tasks' rows are not shown here but version the answer (as `version` counts them).
+        const taskPosition = runId
           ? await trx
               .selectFrom('kit_state')
-              .selectAll()
+              .select((eb) => eb.fn.max('position').as('position'))
               .where('kit_id', '=', kitId)
               .where('run_id', '=', runId)
-              .orderBy('current_order')
-              .orderBy('task_name')
-              .execute()
-          : [];
+              .executeTakeFirst()
+          : undefined;
         const run = runId ? await trx.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst() : undefined;
-        const deckCollection = await stageRows(trx, 'deck_collection', runId);
+        const deck = await stageRows(trx, 'deck_collection', runId);
         const doe = await stageRows(trx, 'doe_step', runId);
         const ml = await stageRows(trx, 'ml_step', runId);
         const optimize = await stageRows(trx, 'optimize_step', runId);
@@ -93,26 +91,70 @@ export class KitQueries {
         const position = Math.max(
           kit.position,
           run ? runVersion(run) : 0,
-          ...jobs.map((r) => r.position),
-          ...[...deckCollection, ...doe, ...ml, ...optimize].map((r) => Number(r.position)),
+          Number(taskPosition?.position ?? 0),
+          ...[...deck, ...doe, ...ml, ...optimize].map((r) => Number(r.position)),
         );
-        const stageRowsOfRun = [...deckCollection, ...doe, ...ml, ...optimize] as unknown as Record<string, unknown>[];
         const freshness: ProjectorFreshness | null = projector
           ? { position: projector.position, lagEvents: projector.lag_events, lagSeconds: projector.lag_seconds, heartbeatAt: iso(projector.heartbeat_at) }
           : null;
+        const runUrl = runId ? `/api/v1/runs/${runId}` : null;
         return {
           kitId,
           overall: toKitSummary(kit),
           run: run ? toRun(run) : null,
-          stages: latestPerStage(attemptsOf({ deck: deckCollection, doe, ml, optimize })),
-          jobs: jobs.map((row) => withJobTimes(toJobState(row), stageRowsOfRun)),
-          details: {
-            deckCollection: deckCollection.map(toDeckCollectionDetail),
-            doe: doe.map((row) => camelizeRow(row as unknown as Record<string, unknown>)),
-            ml: ml.map((row) => camelizeRow(row as unknown as Record<string, unknown>)),
-            optimize: optimize.map((row) => camelizeRow(row as unknown as Record<string, unknown>)),
-          },
+          stages: latestPerStage(attemptsOf({ deck, doe, ml, optimize })).map(toStageState),
           freshness: { position, projector: freshness },
+          links: {
+            self: `/api/v1/kits/${kitId}/state`,
+            history: `/api/v1/kits/${kitId}/history`,
+            run: runUrl,
+            tasks: runUrl && `${runUrl}/tasks`,
+            details: runUrl && `${runUrl}/details`,
+          },
+        };
+      });
+  }
+
+  /** The latest state of each task of a run, in chain order, with its start and end from the stage rows; undefined for an unknown run. */
+  async tasks(runId: string): Promise<RunTasks | undefined> {
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const run = await trx.selectFrom('runs').select('run_id').where('run_id', '=', runId).executeTakeFirst();
+        const rows = await trx.selectFrom('kit_state').selectAll().where('run_id', '=', runId).orderBy('current_order').orderBy('task_name').execute();
+        if (!run && rows.length === 0) return undefined;
+        const stageRowsOfRun = [
+          ...(await stageRows(trx, 'deck_collection', runId)),
+          ...(await stageRows(trx, 'doe_step', runId)),
+          ...(await stageRows(trx, 'ml_step', runId)),
+          ...(await stageRows(trx, 'optimize_step', runId)),
+        ] as unknown as Record<string, unknown>[];
+        return { runId, items: rows.map((row) => withJobTimes(toJobState(row), stageRowsOfRun)) };
+      });
+  }
+
+  /** A run's stage rows, every attempt, with their full metadata; undefined for an unknown run. */
+  async details(runId: string): Promise<RunDetails | undefined> {
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const run = await trx.selectFrom('runs').select('run_id').where('run_id', '=', runId).executeTakeFirst();
+        const deckCollection = await stageRows(trx, 'deck_collection', runId);
+        const doe = await stageRows(trx, 'doe_step', runId);
+        const ml = await stageRows(trx, 'ml_step', runId);
+        const optimize = await stageRows(trx, 'optimize_step', runId);
+        if (!run && deckCollection.length + doe.length + ml.length + optimize.length === 0) return undefined;
+        const camelize = (row: unknown) => camelizeRow(row as Record<string, unknown>);
+        return {
+          runId,
+          deckCollection: deckCollection.map(toDeckCollectionDetail),
+          doe: doe.map(camelize),
+          ml: ml.map(camelize),
+          optimize: optimize.map(camelize),
         };
       });
   }
@@ -135,7 +177,11 @@ export class KitQueries {
 type StageTable = 'deck_collection' | 'doe_step' | 'ml_step' | 'optimize_step';
 
 /** Detail rows of a stage for a run: every attempt of its jobs, oldest first. */
-async function stageRows<T extends StageTable>(trx: Transaction<ReadDatabase>, table: T, runId: string | null): Promise<Selectable<ReadDatabase[T]>[]> {
+async function stageRows<T extends StageTable>(
+  trx: Transaction<ReadDatabase>,
+  table: T,
+  runId: string | null | undefined,
+): Promise<Selectable<ReadDatabase[T]>[]> {
   if (!runId) return [];
   const from: string = table;
   const rows = await (trx as Transaction<any>).selectFrom(from).selectAll().where('run_id', '=', runId).orderBy('position').execute();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DoeStepTable, MlStepTable, OptimizeStepTable } from './read-model.tables.js';
-import { attemptsOf, latestPerStage, newestFirst } from './stage-views.js';
+import { attemptsOf, latestPerStage, newestFirst, toStageState } from './stage-views.js';
 
 const JOB = '6b1d3a1e-6f0e-4a43-9d8e-2f1a5c0b7e11';
 const ML_JOB = '0c4f9d2b-3c55-4c2e-8a1d-7e2b9f6a1c22';
@@ -128,5 +128,55 @@ describe('stage views', () => {
       ['ml', 1],
       ['optimize', 1],
     ]);
+  });
+
+  it("shows a stage in the kit's state with its headline figures and links, leaving the trace and data_info to the job's URL", () => {
+    const optimize: OptimizeStepTable = {
+      ...stage({ attempt: 1, position: 40 }),
+      job_id: 'opt',
+      metadata: {
+        OptimizeCompleted: {
+          completedAt: 'x',
+          modelId: 'm',
+          bestFactors: { x1: 1.5 },
+          predicted: { y: 3 },
+          objective: 3,
+          goal: { kind: 'minimize' },
+          evaluations: 600,
+          starts: 20,
+          trace: [{ x1: 0, y: 9 }],
+          tuning: { tolerance: 1e-6 },
+          chain: { deckId: 'd' },
+        },
+      },
+    };
+    const doe = stage({ attempt: 1, position: 9, metadata: { DoeCompleted: { designType: 'lhs', pointCount: 20, datasetId: 'ds', dataInfo: { rows: 20 } } } });
+    const [doeState, mlState, optimizeState] = latestPerStage(
+      attemptsOf({
+        deck: [],
+        doe: [doe],
+        ml: [step('training', 3, { metadata: { MlTrainingCompleted: { modelId: 'm', algorithm: 'ridge', hyperparameters: { alpha: 0.1 } } } })],
+        optimize: [optimize],
+      }),
+    ).map(toStageState);
+    expect(doeState).toMatchObject({
+      summary: { designType: 'lhs', pointCount: 20, datasetId: 'ds' },
+      links: { job: `/api/v1/jobs/${JOB}`, logs: `/api/v1/jobs/${JOB}/logs` },
+    });
+    expect(optimizeState!.summary).toEqual({
+      modelId: 'm',
+      bestFactors: { x1: 1.5 },
+      predicted: { y: 3 },
+      objective: 3,
+      goal: { kind: 'minimize' },
+      evaluations: 600,
+      starts: 20,
+    });
+    expect(mlState!.summary).toBeNull();
+    expect(mlState!.steps).toEqual([
+      expect.objectContaining({ step: 'training', summary: { modelId: 'm', algorithm: 'ridge', hyperparameters: { alpha: 0.1 } } }),
+    ]);
+    expect(mlState!.steps![0]).not.toHaveProperty('detail');
+    for (const state of [doeState, mlState, optimizeState]) expect(state).not.toHaveProperty('detail');
   });
 });

@@ -1,5 +1,5 @@
 import { isTerminal, JOB_TYPES, type JobStatus, type JobType, ML_STEPS } from '@vista/contracts';
-import type { JobAttemptView, MlStepView } from '../dto/job.response.js';
+import type { JobAttemptView, MlStepState, MlStepView, StageState } from '../dto/job.response.js';
 import type { DeckCollectionTable, DoeStepTable, MlStepTable, OptimizeStepTable } from './read-model.tables.js';
 import { iso } from './row-mapping.js';
 
@@ -136,4 +136,53 @@ function resultOf(metadata: Detail | null, task: string): Detail | null {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) return null;
   const { completedAt: _completedAt, chain: _chain, params: _params, ...rest } = result as Detail;
   return rest;
+}
+
+/**
+ * The members of a job's or step's output a kit's state shows: small figures that say how it went.
+ * Large outputs (a design's dataInfo, an optimisation trace, a scaler, a validation report) stay at the
+ * job's own URL, and an ML attempt's figures are on its steps only.
+ */
+const SUMMARY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  deck: ['deckId', 'sourcePath', 'rowCount', 'factors', 'responses'],
+  doe: ['designType', 'pointCount', 'datasetId'],
+  ml: [],
+  optimize: ['modelId', 'bestFactors', 'predicted', 'objective', 'goal', 'evaluations', 'starts'],
+  preprocess: ['rowsIn', 'rowsOut'],
+  scaling: ['method'],
+  training: ['modelId', 'algorithm', 'hyperparameters'],
+  test: ['rmse', 'mae', 'r2', 'testRows'],
+};
+
+export const jobUrl = (jobId: string): string => `/api/v1/jobs/${jobId}`;
+
+/** A stage's newest attempt as a kit's state shows it: where it stands, its headline figures, and links to the rest. */
+export function toStageState(attempt: JobAttemptView): StageState {
+  return {
+    jobId: attempt.jobId,
+    jobType: attempt.jobType,
+    attempt: attempt.attempt,
+    status: attempt.status,
+    reason: attempt.reason,
+    requestedAt: attempt.requestedAt,
+    startedAt: attempt.startedAt,
+    finishedAt: attempt.finishedAt,
+    timeoutMs: attempt.timeoutMs,
+    updatedAt: attempt.updatedAt,
+    summary: attempt.jobType === 'ml' ? null : summaryOf(attempt.detail, attempt.jobType),
+    ...(attempt.steps ? { steps: attempt.steps.map(toStepState) } : {}),
+    position: attempt.position,
+    links: { job: jobUrl(attempt.jobId), logs: `${jobUrl(attempt.jobId)}/logs` },
+  };
+}
+
+function toStepState(step: MlStepView): MlStepState {
+  const { detail, ...rest } = step;
+  return { ...rest, summary: summaryOf(detail, step.step), position: step.position };
+}
+
+function summaryOf(detail: Detail | null, task: string): Detail | null {
+  if (!detail) return null;
+  const fields = SUMMARY_FIELDS[task] ?? [];
+  return Object.fromEntries(fields.filter((field) => detail[field] !== undefined).map((field) => [field, detail[field]]));
 }

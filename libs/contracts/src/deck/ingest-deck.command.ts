@@ -1,5 +1,8 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { defineCommand } from '../define-command.js';
+import { CommandIdempotencyV1 } from '../idempotency/command-idempotency.js';
 import { DATASET_TYPES, type DatasetType } from './deck-ingested.event.js';
 
 /** Validates and stores an uploaded deck; the file itself waits in the uploads object store. */
@@ -12,6 +15,8 @@ export class IngestDeckV1 {
   @IsOptional() @IsString() @MaxLength(500) groundTruth?: string;
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @IsString({ each: true }) factors?: string[];
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @IsString({ each: true }) responses?: string[];
+  /** The request's Idempotency-Key: the command runs at most once per key and a repeat gets the first result. */
+  @IsOptional() @ValidateNested() @Type(() => CommandIdempotencyV1) idempotency?: CommandIdempotencyV1;
 }
 
 export interface IngestDeckResult {

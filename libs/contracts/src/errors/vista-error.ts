@@ -1,4 +1,13 @@
-export type ErrorCode = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unavailable' | 'timeout' | 'internal';
+export type ErrorCode =
+  | 'invalid'
+  | 'not-found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unavailable'
+  | 'timeout'
+  | 'internal'
+  /** An idempotency key already answered a different request. */
+  | 'idempotency-key-reused';
 
 export interface ErrorIssue {
   /** Where the problem is: a field path, a row/column, … */
@@ -68,5 +77,12 @@ export class ForbiddenError extends VistaError {
 export class UnavailableError extends VistaError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('unavailable', message, options);
+  }
+}
+
+/** An idempotency key sent again with a request other than the one it first answered. */
+export class IdempotencyKeyReusedError extends VistaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('idempotency-key-reused', message, options);
   }
 }

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { KitRunParamsV1 } from '../run-params/kit-run-params.js';
 import { defineCommand } from '../define-command.js';
+import { CommandIdempotencyV1 } from '../idempotency/command-idempotency.js';
 
 /** Starts a kit run: its deck-collection job reads an uploaded deck or a file from the deck folder. */
 export class StartKitRunV1 {
@@ -18,6 +19,8 @@ export class StartKitRunV1 {
   sourcePath?: string;
   /** Parameters of the stages; checked before anything starts, kept with the run. */
   @IsOptional() @ValidateNested() @Type(() => KitRunParamsV1) params?: KitRunParamsV1;
+  /** The request's Idempotency-Key: the command runs at most once per key and a repeat gets the first result. */
+  @IsOptional() @ValidateNested() @Type(() => CommandIdempotencyV1) idempotency?: CommandIdempotencyV1;
 }
 
 export interface StartKitRunResult {

@@ -7,6 +7,7 @@ import { DECK_CONFIG, type DeckConfig } from '../../config/deck.config.js';
 import { DeckStage } from '../../handlers/deck.stage.js';
 import { type DeckRecord, DeckRepository } from '../../repositories/deck.repository.js';
 import { resolveInside } from '../deck-folder.js';
+import { type CommandWrite, IdempotentCommands } from '../idempotent-commands.js';
 
 /**
  * StartKitRun: checks the deck exists before anything starts, then records the run and its
@@ -18,9 +19,17 @@ export class StartKitRunUseCase {
     @Inject(DECK_CONFIG) private readonly config: DeckConfig,
     private readonly decks: DeckRepository,
     private readonly stage: DeckStage,
+    private readonly idempotent: IdempotentCommands,
   ) {}
 
   async execute(command: CommandMessage<StartKitRunV1>): Promise<StartKitRunResult> {
+    const { result, replayed } = await this.idempotent.execute(command, 'StartKitRun', () => this.prepare(command));
+    // The job was queued in the command's transaction: take it now that it is committed.
+    if (!replayed) this.stage.runner.pump();
+    return result;
+  }
+
+  private async prepare(command: CommandMessage<StartKitRunV1>): Promise<CommandWrite<StartKitRunResult>> {
     const { payload } = command;
     if (payload.deckId !== undefined && payload.sourcePath !== undefined) {
       throw new ValidationError('give either deckId or sourcePath, not both', [{ path: 'deckId', message: 'exclusive with sourcePath' }]);
@@ -36,18 +45,23 @@ export class StartKitRunUseCase {
     const runId = randomUUID();
     const jobId = randomUUID();
     const source = { ...(payload.deckId ? { deckId: payload.deckId } : {}), ...(payload.sourcePath ? { sourcePath: payload.sourcePath } : {}) };
-    await this.stage.runner.request({
-      kitId: payload.kitId,
-      runId,
-      jobId,
-      timeoutMs: this.config.DECK_JOB_TIMEOUT_MS,
-      fields: source,
-      priority: payload.params?.priority ?? 0,
-      correlationId: command.correlationId,
-      actor: command.actor,
-      leading: [{ type: 'KitRunStarted', data: { kitId: payload.kitId, runId, startedAt: now.toISOString(), ...source, params: { ...payload.params } } }],
-    });
-    return { kitId: payload.kitId, runId, jobId };
+    return async (trx) => {
+      await this.stage.runner.request(
+        {
+          kitId: payload.kitId,
+          runId,
+          jobId,
+          timeoutMs: this.config.DECK_JOB_TIMEOUT_MS,
+          fields: source,
+          priority: payload.params?.priority ?? 0,
+          correlationId: command.correlationId,
+          actor: command.actor,
+          leading: [{ type: 'KitRunStarted', data: { kitId: payload.kitId, runId, startedAt: now.toISOString(), ...source, params: { ...payload.params } } }],
+        },
+        trx,
+      );
+      return { kitId: payload.kitId, runId, jobId };
+    };
   }
 
   private async assertSourceExists(sourcePath: string): Promise<void> {
@@ -61,7 +75,6 @@ export class StartKitRunUseCase {
     if (!info?.isFile()) throw new NotFoundError(`deck file ${sourcePath} does not exist in the deck folder`);
   }
 }
-
 
 /** Parameters that name columns must name the deck's own (checked here when the deck is already known). */
 function assertParamsFitDeck(params: StartKitRunV1['params'], deck: DeckRecord): void {
