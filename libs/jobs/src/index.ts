@@ -9,3 +9,4 @@ export * from './stage-host.js';
 export * from './stage-host.factory.js';
 export * from './worker-pool.js';
 export * from './jobs.module.js';
+export * from './jobs.metrics.js';

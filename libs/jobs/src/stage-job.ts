@@ -12,6 +12,8 @@ export interface StageJob {
   /** The step being worked on (or the one the job ended in). */
   readonly step: string;
   readonly requestedAt: string;
+  /** When the attempt last entered the queue. */
+  readonly queuedAt?: string;
   readonly startedAt?: string;
   readonly finishedAt?: string;
   readonly reason?: string;
@@ -82,7 +84,7 @@ export function evolveStage(spec: StageSpec, run: StageRun, event: StageEvent): 
   if (!job) return next;
   switch (event.type) {
     case spec.events.queued:
-      return { ...next, job: { ...job, step, status: 'QUEUED', priority: Number(d.priority ?? 0) } };
+      return { ...next, job: { ...job, step, status: 'QUEUED', priority: Number(d.priority ?? 0), queuedAt: at('queuedAt') } };
     case spec.events.started:
       return { ...next, job: { ...job, step, status: 'RUNNING', startedAt: job.startedAt ?? at('startedAt') } };
     case spec.events.failed:

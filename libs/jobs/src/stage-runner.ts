@@ -5,6 +5,7 @@ import { ConflictError, type EventMetadata, type JobLogLineV1, type LogLevel, Vi
 import type { EventStore, NewEvent } from '@vista/event-store';
 import { injectTraceContext } from '@vista/telemetry/tracing';
 import { type ClaimedJob, JobQueue, type QueuePosition, type QueuedJob } from './job-queue.js';
+import { jobsMetrics } from './jobs.metrics.js';
 import { RunControlTable } from './run-control.js';
 import { type StageJob, type StageRun, completedEvent, foldStage, isActive, isRetryable, lifecycleEvent } from './stage-job.js';
 import type { StageSpec } from './stage-spec.js';
@@ -170,7 +171,10 @@ export class StageRunner {
     if (adopted > 0) this.options.logger.log(`queued ${adopted} unfinished ${this.spec.jobType} job(s) recorded before the queue`);
     this.timers = [
       setInterval(() => void this.heartbeat(), this.leasing.heartbeatMs),
-      setInterval(() => this.pump(), this.leasing.pollMs),
+      setInterval(() => {
+        this.pump();
+        void this.observeQueue();
+      }, this.leasing.pollMs),
     ];
     this.pump();
   }
@@ -220,6 +224,7 @@ export class StageRunner {
   async stop(control: StageControl, leading: { type: string; data: Record<string, unknown> }[] = [], trx?: Transaction<any>): Promise<StageJob | undefined> {
     if (await this.isSuperseded(control)) return undefined;
     let cancelled: StageJob | undefined;
+    let recorded = false;
     for (let attempt = 1; ; attempt++) {
       const run = await this.load(control.runId);
       const job = run.job;
@@ -235,12 +240,15 @@ export class StageRunner {
           await this.controls.record(control.runId, 'stop', control.position, tx);
         });
         cancelled = active ? job : undefined;
+        recorded = true;
         break;
       } catch (error) {
         if (error instanceof ConflictError && attempt < ATTEMPTS && !trx) continue;
         throw error;
       }
     }
+    // Nothing to cancel (yet): the stop is still recorded, so a trigger that comes later is cancelled on arrival.
+    if (!recorded) await this.controls.record(control.runId, 'stop', control.position, trx);
     this.abort(control.runId, 'cancelled');
     return cancelled;
   }
@@ -254,6 +262,7 @@ export class StageRunner {
   async retry(control: StageControl, leading: { type: string; data: Record<string, unknown> }[] = [], trx?: Transaction<any>): Promise<StageJob | undefined> {
     if (await this.isSuperseded(control)) return undefined;
     let retried: StageJob | undefined;
+    let recorded = false;
     for (let attempt = 1; ; attempt++) {
       const run = await this.load(control.runId);
       const job = run.job;
@@ -273,12 +282,14 @@ export class StageRunner {
           await this.controls.record(control.runId, 'retry', control.position, tx);
         });
         retried = next;
+        recorded = true;
         break;
       } catch (error) {
         if (error instanceof ConflictError && attempt < ATTEMPTS && !trx) continue;
         throw error;
       }
     }
+    if (!recorded) await this.controls.record(control.runId, 'retry', control.position, trx);
     if (retried && !trx) this.pump();
     return retried;
   }
@@ -348,9 +359,21 @@ export class StageRunner {
       .catch((error: unknown) => this.options.logger.error(`${this.spec.jobType} job of run ${claimed.runId} could not be settled: ${(error as Error)?.message}`))
       .finally(() => {
         this.inFlight.delete(claimed.runId);
+        jobsMetrics.running.set({ stage: this.spec.jobType }, this.inFlight.size);
         this.pump();
       });
     this.inFlight.set(claimed.runId, { controller, done });
+    jobsMetrics.running.set({ stage: this.spec.jobType }, this.inFlight.size);
+  }
+
+  private async observeQueue(): Promise<void> {
+    try {
+      const depth = await this.queue.depth();
+      jobsMetrics.queue.set({ stage: this.spec.jobType, state: 'waiting' }, depth.waiting);
+      jobsMetrics.queue.set({ stage: this.spec.jobType, state: 'leased' }, depth.running);
+    } catch {
+      // A metric is not worth an error: the next tick tries again.
+    }
   }
 
   /** Renews this replica's leases; a job whose lease is gone (stopped, or taken over) stops here. */
@@ -428,6 +451,7 @@ export class StageRunner {
       }
     };
 
+    const stage = this.spec.jobType;
     if (job.status === 'PENDING' || job.status === 'QUEUED') {
       const startedAt = new Date().toISOString();
       log(`attempt ${job.attempt} started on ${this.replicaId}`);
@@ -438,7 +462,10 @@ export class StageRunner {
         throw error;
       }
       job = { ...job, status: 'RUNNING', startedAt };
+      jobsMetrics.workBegun.inc({ stage, how: 'started' });
+      if (job.queuedAt) jobsMetrics.queueWait.observe({ stage }, Math.max(0, Date.parse(startedAt) - Date.parse(job.queuedAt)) / 1000);
     } else {
+      jobsMetrics.workBegun.inc({ stage, how: claimed.takenOver ? 'taken-over' : 'resumed' });
       log(
         claimed.takenOver
           ? `attempt ${job.attempt} taken over at step ${job.step} by ${this.replicaId}: the replica running it stopped renewing its lease`
@@ -480,6 +507,7 @@ export class StageRunner {
       await this.options.work(job, { signal: controller.signal, completeStep, runTask, log });
       await chain;
       if (job.status !== 'SUCCESS') throw new VistaError('internal', `${this.spec.jobType} work ended before step ${job.step} completed`);
+      jobsMetrics.outcomes.inc({ stage, status: 'SUCCESS' });
       return true;
     } catch (error) {
       // Steps the work reported just before it failed may still be being appended: let them land, so
@@ -489,12 +517,14 @@ export class StageRunner {
       if (cause === 'timeout') {
         log(`timed out after ${job.timeoutMs} ms in step ${job.step}`, 'error');
         await this.settleQuietly(() => appendOrStop([lifecycleEvent(this.spec, 'timedOut', job, { timedOutAt: new Date().toISOString(), timeoutMs: job.timeoutMs })]));
+        jobsMetrics.outcomes.inc({ stage, status: 'TIMEOUT' });
         return true;
       }
       if (cause === undefined && !(error instanceof ConflictError)) {
         const reason = error instanceof Error ? error.message : String(error);
         log(`failed in step ${job.step}: ${reason}`, 'error');
         await this.settleQuietly(() => appendOrStop([lifecycleEvent(this.spec, 'failed', job, { failedAt: new Date().toISOString(), reason: reason.slice(0, 4000) })]));
+        jobsMetrics.outcomes.inc({ stage, status: 'FAILED' });
         return true;
       }
       // Cancelled (the stop took it out of the queue), shutting down (the lease is given back), or the
