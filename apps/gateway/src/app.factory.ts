@@ -1,8 +1,8 @@
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json } from 'express';
-import { NestLogger } from '@vista/telemetry';
-import { AppModule } from './app.module.js';
+import { createServiceApp, runService, type RunServiceOptions } from '@vista/service-host';
+import type { TracingHandle } from '@vista/telemetry/tracing';
+import { AppModule, SERVICE_NAME } from './app.module.js';
 import { type GatewayConfig, parseRateLimit } from './config/gateway.config.js';
 import { requireJsonOrMultipart } from './http/content-type.middleware.js';
 import { correlationId } from './http/correlation-id.middleware.js';
@@ -12,14 +12,40 @@ import { ProblemFilter } from './http/problem.filter.js';
 import { rateLimitMiddleware } from './http/rate-limit.middleware.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 
+/** How long in-flight requests get to finish on SIGTERM/SIGINT before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 15_000;
+
 /**
- * Builds the gateway application, ready to `listen`. The order of the express middleware matters:
- * the rate limit and the correlation id come before the body is read, so an abusive or oversized
- * request costs little and every API answer (errors included) carries its correlation id.
+ * How the gateway runs on the service host: it owns no tables (it reads the projector's `read`
+ * schema) and serves no NATS commands (it sends them).
  */
-export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
-  app.useLogger(app.get(NestLogger));
+export const gatewayHostOptions = (config: GatewayConfig): Omit<RunServiceOptions<NestExpressApplication>, 'tracing' | 'command'> => ({
+  name: SERVICE_NAME,
+  module: AppModule.forRoot(config),
+  config,
+  commandServer: false,
+  appOptions: { bodyParser: false },
+  configure: (app) => configureHttp(app, config),
+  shutdownGraceMs: SHUTDOWN_GRACE_MS,
+  listeningNote: 'dashboard /, API docs /docs',
+});
+
+/** Runs the gateway until SIGTERM/SIGINT (`migrate` has nothing to do: it owns no tables). */
+export function runGateway(config: GatewayConfig, tracing: TracingHandle, command?: string): Promise<void> {
+  return runService({ ...gatewayHostOptions(config), tracing, command });
+}
+
+/** Builds the gateway application, ready to `listen`. */
+export function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
+  return createServiceApp(gatewayHostOptions(config));
+}
+
+/**
+ * The order of the express middleware matters: the rate limit and the correlation id come before
+ * the body is read, so an abusive or oversized request costs little and every API answer (errors
+ * included) carries its correlation id.
+ */
+function configureHttp(app: NestExpressApplication, config: GatewayConfig): void {
   app.set('etag', false);
   app.set('x-powered-by', false);
   app.set('trust proxy', config.HTTP_TRUST_PROXY);
@@ -34,8 +60,4 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
-  return app;
 }
-
-// main.ts loads the application lazily (after tracing starts) and takes the logger class from here.
-export { NestLogger } from '@vista/telemetry';

@@ -1,31 +1,20 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import { BusModule, NATS_CONNECTION, natsHealthCheck } from '@vista/bus';
 import { DATABASE, DatabaseModule, databaseHealthCheck } from '@vista/db';
-import { HealthModule, LoggingModule, MetricsModule, type TracingHandle } from '@vista/telemetry';
+import { HealthModule, LoggingModule, MetricsModule } from '@vista/telemetry';
 import { ProjectorConfigModule } from './config/projector-config.module.js';
 import type { ProjectorConfig } from './config/projector.config.js';
 import { ProjectorHeartbeat } from './handlers/projector.heartbeat.js';
 import { ProjectorModule } from './projector.module.js';
 
 export const SERVICE_NAME = 'projector';
-const TRACING = Symbol('TRACING');
-
-@Injectable()
-class TracingLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(TRACING) private readonly tracing: TracingHandle) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    // Last: spans of the shutdown itself are flushed too.
-    await this.tracing.shutdown();
-  }
-}
 
 /** The projector service: fold, heartbeat, rebuild command, health, metrics and logs. */
 @Module({})
 export class AppModule {
-  static forRoot(config: ProjectorConfig, tracing?: TracingHandle): DynamicModule {
+  static forRoot(config: ProjectorConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -45,7 +34,6 @@ export class AppModule {
           ],
         }),
       ],
-      providers: tracing ? [{ provide: TRACING, useValue: tracing }, TracingLifecycle] : [],
     };
   }
 }

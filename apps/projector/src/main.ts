@@ -1,7 +1,7 @@
 // Tracing must start before anything it instruments (http, express, pg) is imported, so this file
 // imports only what reading the tracing settings needs; the rest loads afterwards.
 import { loadEnvironment } from '@vista/contracts';
-import { startTracing } from '@vista/telemetry';
+import { startTracing } from '@vista/telemetry/tracing';
 import { ProjectorEnvironment } from './config/projector.environment.js';
 
 function stop(error: unknown): never {
@@ -24,17 +24,5 @@ try {
 } catch (error) {
   stop(error);
 }
-const { migrateReadModel, serve } = await import('./bootstrap.js');
-
-try {
-  if (process.argv[2] === 'migrate') {
-    const migrated = await migrateReadModel(config);
-    process.stdout.write(`${JSON.stringify({ service: 'projector', schema: config.READ_SCHEMA, migrated })}\n`);
-    await tracing.shutdown();
-  } else {
-    await serve(config, tracing);
-  }
-} catch (error) {
-  await tracing.shutdown().catch(() => undefined);
-  stop(error);
-}
+const { runProjector } = await import('./bootstrap.js');
+await runProjector(config, tracing, process.argv[2]);

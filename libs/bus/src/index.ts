@@ -12,3 +12,7 @@ export * from './jetstream/stream-provisioner.js';
 export * from './bus.module.js';
 export * from './jetstream/uploads-bucket.js';
 export * from './jetstream/artifacts-bucket.js';
+export * from './events/on-bus-event.decorator.js';
+export * from './events/bus-event-plan.js';
+export * from './events/bus-events.registry.js';
+export * from './events/bus-events.module.js';

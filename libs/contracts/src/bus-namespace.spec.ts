@@ -14,6 +14,7 @@ describe('busNames', () => {
       allDeadLetters: 'vista.dlq.>',
     });
     expect(names.eventSubject('doe', 42, 'DoeCompleted')).toBe('vista.evt.doe.42.DoeCompleted');
+    expect(names.eventTypeSubject('doe', 'DoeCompleted')).toBe('vista.evt.doe.*.DoeCompleted');
     expect(names.commandSubject('cmd.deck.StartKitRun')).toBe('vista.cmd.deck.StartKitRun');
     expect(names.deadLetterSubject('projector', 'DoeCompleted')).toBe('vista.dlq.projector.DoeCompleted');
   });

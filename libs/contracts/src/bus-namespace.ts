@@ -11,6 +11,8 @@ export interface BusNames {
   /** `<ns>.dlq.>` — every dead letter. */
   readonly allDeadLetters: string;
   eventSubject(context: string, key: string | number, type: string): string;
+  /** `<ns>.evt.<context>.*.<Type>` — one event type, whatever its subject key. */
+  eventTypeSubject(context: string, type: string): string;
   commandSubject(pattern: string): string;
   deadLetterSubject(consumer: string, type: string): string;
 }
@@ -32,6 +34,7 @@ export function busNames(namespace: string): BusNames {
     allEvents: `${namespace}.evt.>`,
     allDeadLetters: `${namespace}.dlq.>`,
     eventSubject: (context, key, type) => `${namespace}.evt.${context}.${subjectToken(String(key))}.${type}`,
+    eventTypeSubject: (context, type) => `${namespace}.evt.${subjectToken(context)}.*.${subjectToken(type)}`,
     commandSubject: (pattern) => `${namespace}.${pattern}`,
     deadLetterSubject: (consumer, type) => `${namespace}.dlq.${subjectToken(consumer)}.${subjectToken(type)}`,
   };

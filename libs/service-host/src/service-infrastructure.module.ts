@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
-import { BusModule, NATS_CONNECTION, natsHealthCheck } from '@vista/bus';
+import { BusEventsModule, BusEventsRegistry, busEventsHealthCheck, BusModule, NATS_CONNECTION, natsHealthCheck } from '@vista/bus';
 import { DATABASE, DatabaseModule, databaseHealthCheck } from '@vista/db';
 import { EventStoreModule, OutboxRelay, relayHealthCheck } from '@vista/event-store';
 import { HealthModule, LoggingModule, MetricsModule } from '@vista/telemetry';
@@ -9,7 +9,7 @@ import type { ServiceSettings } from './service-environment.js';
 
 /**
  * What every event-sourced service runs on: JSON logs, `/metrics`, its Postgres pool, the bus, its
- * own event store with the outbox relay, and `/health` checking all three.
+ * own event store with the outbox relay, its `@OnBusEvent` handlers, and `/health` checking them all.
  */
 @Module({})
 export class ServiceInfrastructureModule {
@@ -23,9 +23,16 @@ export class ServiceInfrastructureModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: `vista-${name}` }),
         BusModule.forRoot({ url: config.NATS_URL, namespace: config.VISTA_BUS_NAMESPACE, name, streamReplicas: config.VISTA_STREAM_REPLICAS }),
         EventStoreModule.forRoot({ schema }),
+        BusEventsModule,
         HealthModule.forRootAsync({
-          inject: [DATABASE, NATS_CONNECTION, OutboxRelay],
-          useFactory: (db: Kysely<any>, nc: NatsConnection, relay: OutboxRelay) => [databaseHealthCheck(db), natsHealthCheck(nc), relayHealthCheck(relay)],
+          imports: [BusEventsModule],
+          inject: [DATABASE, NATS_CONNECTION, OutboxRelay, BusEventsRegistry],
+          useFactory: (db: Kysely<any>, nc: NatsConnection, relay: OutboxRelay, events: BusEventsRegistry) => [
+            databaseHealthCheck(db),
+            natsHealthCheck(nc),
+            relayHealthCheck(relay),
+            busEventsHealthCheck(events),
+          ],
         }),
       ],
       exports: [EventStoreModule],

@@ -67,4 +67,16 @@ describe('decodeEvent', () => {
     expect(decoded).toMatchObject({ ok: false, type: 'DoeStarted' });
     expect(!decoded.ok && decoded.reason).toMatch(/DoeStarted payload is invalid: .*kitId.*jobId/);
   });
+
+  it('ignores an event of a type the consumer does not take, without validating its payload', () => {
+    const invalid = encodeEnvelope(doeStartedEnvelope({ data: { kitId: 'seven' } }));
+
+    expect(decodeEvent(invalid, 3, (type) => type === 'DoeCompleted')).toEqual({ ok: false, ignored: true, type: 'DoeStarted', reason: 'DoeStarted is not handled here' });
+  });
+
+  it('still refuses an invalid payload of a type the consumer takes', () => {
+    const invalid = encodeEnvelope(doeStartedEnvelope({ data: { kitId: 'seven' } }));
+
+    expect(decodeEvent(invalid, 3, (type) => type === 'DoeStarted')).toEqual({ ok: false, reason: expect.stringContaining('kitId'), type: 'DoeStarted' });
+  });
 });

@@ -1,14 +1,16 @@
 import { type DeliveredEvent, type EventEnvelope, envelopeProblem, findEvent, validateAs } from '@vista/contracts';
 
-export type Decoded = { ok: true; event: DeliveredEvent<object> } | { ok: false; reason: string; type?: string };
+/** `ignored`: a well-formed message of a type the consumer does not handle (not validated, never dead-lettered). */
+export type Decoded = { ok: true; event: DeliveredEvent<object> } | { ok: false; reason: string; type?: string; ignored?: true };
 
 const decoder = new TextDecoder();
 
 /**
  * Parses and validates a bus message: envelope shape, a known event type, a valid payload (the
- * contract's class-validator class). Never throws.
+ * contract's class-validator class). With `accepts`, an event of another type is ignored before its
+ * payload is validated. Never throws.
  */
-export function decodeEvent(data: Uint8Array, position: number): Decoded {
+export function decodeEvent(data: Uint8Array, position: number, accepts?: (type: string) => boolean): Decoded {
   let raw: unknown;
   try {
     raw = JSON.parse(decoder.decode(data));
@@ -16,6 +18,7 @@ export function decodeEvent(data: Uint8Array, position: number): Decoded {
     return { ok: false, reason: `body is not JSON: ${(error as Error).message}` };
   }
   const type = typeof (raw as { type?: unknown })?.type === 'string' ? (raw as { type: string }).type : undefined;
+  if (type !== undefined && accepts && !accepts(type)) return { ok: false, reason: `${type} is not handled here`, type, ignored: true };
   const problem = envelopeProblem(raw);
   if (problem) return { ok: false, reason: `event envelope is invalid: ${problem}`, type };
   const envelope = raw as EventEnvelope<unknown>;

@@ -20,6 +20,11 @@ export interface EventConsumerOptions {
   readonly retryDelaysMs?: number[];
   /** Batch mode: when fewer than a full batch are waiting, wait this long for more (default 0). */
   readonly batchLingerMs?: number;
+  /**
+   * The event types the handler takes; others are acked as skipped without validating their payload
+   * (another consumer's business, not a poison message here). Default: every type.
+   */
+  readonly types?: ReadonlySet<string>;
   readonly onError?: (error: unknown, message: string) => void;
 }
 
@@ -38,6 +43,9 @@ export interface RejectedDelivery {
   readonly position: number;
   readonly reason: string;
 }
+
+/** Handles one event; `deliveryCount` is 1 on the first delivery. */
+export type EventHandler = (event: DeliveredEvent<object>, delivery: { readonly deliveryCount: number }) => Promise<HandlerResult>;
 
 /** Applies a batch; returns the events it refused (dead-lettered), the rest are acked. Throwing retries the batch. */
 export type BatchHandler = (events: DeliveredEvent<object>[]) => Promise<readonly RejectedDelivery[] | void>;
@@ -60,14 +68,19 @@ export class EventConsumer {
   private flushing?: Promise<void>;
   private readonly state: Mutable<ConsumerStatus> = { running: false, processed: 0, deadLettered: 0, failures: 0, lastPosition: 0 };
 
+  private readonly accepts?: (type: string) => boolean;
+
   constructor(
     private readonly js: JetStreamClient,
     private readonly names: BusNames,
     private readonly options: EventConsumerOptions,
-  ) {}
+  ) {
+    const types = options.types;
+    if (types) this.accepts = (type) => types.has(type);
+  }
 
   /** Handles one event at a time, in delivery order. */
-  async start(handler: (event: DeliveredEvent<object>) => Promise<HandlerResult>): Promise<void> {
+  async start(handler: EventHandler): Promise<void> {
     await this.consume(async (batch) => {
       for (const msg of batch) {
         // Once stopping, hand back what was not started instead of working through the whole batch.
@@ -115,7 +128,7 @@ export class EventConsumer {
       max_messages: Math.max(maxBatch * 2, 64),
       callback: (msg) => {
         // Decode as messages arrive: the work overlaps the handler's wait on its database.
-        this.decoded.set(msg, decodeEvent(msg.data, msg.seq));
+        this.decoded.set(msg, decodeEvent(msg.data, msg.seq, this.accepts));
         this.buffer.push(msg);
         this.flushing ??= this.drainBuffer(process, maxBatch);
       },
@@ -159,8 +172,9 @@ export class EventConsumer {
     }
   }
 
-  private async handleOne(msg: JsMsg, handler: (event: DeliveredEvent<object>) => Promise<HandlerResult>): Promise<void> {
+  private async handleOne(msg: JsMsg, handler: EventHandler): Promise<void> {
     const decoded = this.decodedOf(msg);
+    if (!decoded.ok && decoded.ignored) return this.settle(msg, { kind: 'skipped', reason: decoded.reason }, decoded.type ?? 'unknown');
     if (!decoded.ok) return this.deadLetter(msg, decoded.reason, decoded.type);
     const parent = extractContext(msg);
     const span = tracer.startSpan(
@@ -170,7 +184,7 @@ export class EventConsumer {
     );
     let result: HandlerResult;
     try {
-      result = await context.with(trace.setSpan(parent, span), () => handler(decoded.event));
+      result = await context.with(trace.setSpan(parent, span), () => handler(decoded.event, { deliveryCount: msg.info.deliveryCount }));
     } catch (error) {
       span.recordException(error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR });
@@ -187,6 +201,7 @@ export class EventConsumer {
     for (const msg of batch) {
       const decoded = this.decodedOf(msg);
       if (decoded.ok) good.push({ msg, event: decoded.event });
+      else if (decoded.ignored) await this.settle(msg, { kind: 'skipped', reason: decoded.reason }, decoded.type ?? 'unknown');
       else await this.deadLetter(msg, decoded.reason, decoded.type);
     }
     if (good.length === 0) return;
@@ -270,7 +285,7 @@ export class EventConsumer {
   }
 
   private decodedOf(msg: JsMsg): Decoded {
-    return this.decoded.get(msg) ?? decodeEvent(msg.data, msg.seq);
+    return this.decoded.get(msg) ?? decodeEvent(msg.data, msg.seq, this.accepts);
   }
 
   private retryDelay(msg: JsMsg): number {
