@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { JobsModule } from '@vista/jobs';
 import { ServiceInfrastructureModule } from '@vista/service-host';
 import { DOE_CONFIG, DOE_SCHEMA, type DoeConfig } from './config/doe.config.js';
+import { DoeHandlers } from './handlers/doe.handlers.js';
 import { DoeStage } from './handlers/doe.stage.js';
 import { ExternalEvaluator } from './labelling/external-evaluator.js';
 import { DatasetRepository } from './repositories/dataset.repository.js';
@@ -13,7 +14,7 @@ export class DoeModule {
     return {
       module: DoeModule,
       imports: [ServiceInfrastructureModule.forRoot({ name: 'doe', schema: DOE_SCHEMA, config }), JobsModule.forRoot(config)],
-      providers: [{ provide: DOE_CONFIG, useValue: config }, DatasetRepository, ExternalEvaluator, RunDoeUseCase, DoeStage],
+      providers: [{ provide: DOE_CONFIG, useValue: config }, DatasetRepository, ExternalEvaluator, RunDoeUseCase, DoeStage, DoeHandlers],
     };
   }
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { JobsModule } from '@vista/jobs';
 import { ServiceInfrastructureModule } from '@vista/service-host';
 import { OPTIMIZE_CONFIG, OPTIMIZE_SCHEMA, type OptimizeConfig } from './config/optimize.config.js';
+import { OptimizeHandlers } from './handlers/optimize.handlers.js';
 import { OptimizeStage } from './handlers/optimize.stage.js';
 import { ResultRepository } from './repositories/result.repository.js';
 import { RunOptimizationUseCase } from './use-cases/run-optimization/run-optimization.use-case.js';
@@ -12,7 +13,7 @@ export class OptimizeModule {
     return {
       module: OptimizeModule,
       imports: [ServiceInfrastructureModule.forRoot({ name: 'optimize', schema: OPTIMIZE_SCHEMA, config }), JobsModule.forRoot(config)],
-      providers: [{ provide: OPTIMIZE_CONFIG, useValue: config }, ResultRepository, RunOptimizationUseCase, OptimizeStage],
+      providers: [{ provide: OPTIMIZE_CONFIG, useValue: config }, ResultRepository, RunOptimizationUseCase, OptimizeStage, OptimizeHandlers],
     };
   }
 }

@@ -1,8 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { Kysely } from 'kysely';
-import { BUS_NAMES, JETSTREAM, JETSTREAM_MANAGER } from '@vista/bus';
-import type { BusNames } from '@vista/contracts';
 import { DATABASE } from '@vista/db';
 import { EventStore } from '@vista/event-store';
 import { JOBS_SETTINGS, type JobsSettings } from './jobs-environment.js';
@@ -10,7 +7,7 @@ import { StageHost, type StageHostOptions } from './stage-host.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** What a stage service gives to build its host; the database, bus, event store and worker pool come from its modules. */
-export type StageDefinition = Omit<StageHostOptions, 'db' | 'js' | 'jsm' | 'names' | 'store' | 'pool' | 'leasing'>;
+export type StageDefinition = Omit<StageHostOptions, 'db' | 'store' | 'pool' | 'leasing'>;
 
 /**
  * Builds a stage's host on the service's own database, bus, event store and warm worker pool, and
@@ -25,9 +22,6 @@ export class StageHostFactory implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(JOBS_SETTINGS) private readonly settings: JobsSettings,
     @Inject(DATABASE) private readonly db: Kysely<any>,
-    @Inject(JETSTREAM) private readonly js: JetStreamClient,
-    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
-    @Inject(BUS_NAMES) private readonly names: BusNames,
     private readonly store: EventStore,
   ) {
     this.pool = new WorkerPool({ size: settings.JOB_WORKERS, maxOldGenerationSizeMb: settings.JOB_WORKER_HEAP_MB });
@@ -38,9 +32,6 @@ export class StageHostFactory implements OnApplicationBootstrap, OnApplicationSh
     const host = new StageHost({
       ...definition,
       db: this.db,
-      js: this.js,
-      jsm: this.jsm,
-      names: this.names,
       store: this.store,
       pool: this.pool,
       leasing: { leaseMs: jobs.JOB_LEASE_MS, heartbeatMs: jobs.JOB_HEARTBEAT_MS, pollMs: jobs.JOB_POLL_MS },

@@ -61,6 +61,9 @@ export class WorkerPool {
         else reject(new VistaError(reply.code, reply.message));
       });
     });
+    // The outcome may arrive (and reject) before the pool's own promise settles: it is awaited below,
+    // so its rejection must not count as unhandled meanwhile (that would end the process).
+    outcome.catch(() => undefined);
     const message: WorkerTaskMessage<TInput> = { input, port: port2 };
     this.running++;
     try {

@@ -1,30 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type DeckCollectionCompletedV1, type EventEnvelope, KitRunParamsV1, validateAs } from '@vista/contracts';
-import { StageHostFactory, type StageTrigger } from '@vista/jobs';
+import { StageEvents, StageHostFactory, type StageRunner, type StageTrigger } from '@vista/jobs';
 import { DOE_CONFIG, DOE_SCHEMA, type DoeConfig } from '../config/doe.config.js';
 import { resolveDoeParams } from '../domain/design-plan.js';
 import { DOE_STAGE } from '../domain/doe-stage.js';
 import { RunDoeUseCase } from '../use-cases/run-doe/run-doe.use-case.js';
 
-/** DeckCollectionCompleted → a DOE job; KitRunStopped / KitRunRetried control it. The factory starts and stops its host with the application. */
+/** DeckCollectionCompleted → a DOE job; KitRunStopped / KitRunRetried control it (its handlers are in doe.handlers.ts). The factory starts and stops its host with the application. */
 @Injectable()
 export class DoeStage {
   private readonly logger = new Logger('DoeStage');
+  readonly runner: StageRunner;
+  /** What its event handlers (doe.handlers.ts) hand the stage. */
+  readonly events: StageEvents;
 
   constructor(
     @Inject(DOE_CONFIG) private readonly config: DoeConfig,
     stages: StageHostFactory,
     runDoe: RunDoeUseCase,
   ) {
-    stages.create({
+    this.runner = stages.create({
       spec: DOE_STAGE,
       schema: DOE_SCHEMA,
-      triggerType: 'DeckCollectionCompleted',
-      toTrigger: (event) => this.toTrigger(event as EventEnvelope<DeckCollectionCompletedV1 & Record<string, unknown>>),
       work: (job, context) => runDoe.execute(job, context),
       logger: this.logger,
-    });
+    }).runner;
+    this.events = new StageEvents(this.runner, (event) => this.toTrigger(event as EventEnvelope<DeckCollectionCompletedV1 & Record<string, unknown>>));
   }
 
   private toTrigger(event: EventEnvelope<DeckCollectionCompletedV1>): StageTrigger {
@@ -47,6 +49,7 @@ export class DoeStage {
           params: p.params ?? {},
         },
       },
+      priority: params.priority ?? 0,
       causationId: event.eventId,
       correlationId: event.metadata.correlationId,
     };
