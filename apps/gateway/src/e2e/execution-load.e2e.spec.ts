@@ -185,7 +185,10 @@ describe('execution under load, on the real platform processes', () => {
       console.log(`a queued ${queued.jobType} job of a run stopped: CANCELLED in the read model ${cancelMs} ms after the stop was sent`);
       expect(cancelled.reason).toBe('stopped while queued');
       // It never ran: QUEUED, then CANCELLED.
-      const jobHistory = await rowsOf(`select status from read.state_history where job_id = $1 and attempt = $2 order by position`, [queued.jobId, queued.attempt]);
+      const jobHistory = await rowsOf(`select status from read.state_history where job_id = $1 and attempt = $2 order by position`, [
+        queued.jobId,
+        queued.attempt,
+      ]);
       expect(jobHistory.map((h) => h.status).filter((s) => s !== 'PENDING')).toEqual(['QUEUED', 'CANCELLED']);
 
       await expectAllSucceeded([...runIds, otherRun, priorityRun]);
@@ -204,7 +207,9 @@ describe('execution under load, on the real platform processes', () => {
       // The stopped run never reached SUCCESS, and nothing of it ran after the stop.
       const [stopped] = await rowsOf(`select status from read.runs where run_id = $1`, [toStop]);
       expect(stopped.status).toBe('CANCELLED');
-      expect(await rowsOf(`select task_name from read.state_history where run_id = $1 and status = 'SUCCESS' and task_name = 'optimize'`, [toStop])).toEqual([]);
+      expect(await rowsOf(`select task_name from read.state_history where run_id = $1 and status = 'SUCCESS' and task_name = 'optimize'`, [toStop])).toEqual(
+        [],
+      );
     } finally {
       probes = await watch.stop();
       report(`${RUNS} runs on one kit`, probes);
