@@ -12,14 +12,14 @@ export interface ReadinessWatch {
 }
 
 /**
- * Polls `GET {url}/health/ready` of each service, one round every `intervalMs`, keeping each answer's
- * status and latency (a request that gets no answer within `giveUpMs` counts as 'no answer').
+ * Polls `GET {url}{probePath}` (default `/health/ready`) of each service, one round every `intervalMs`,
+ * keeping each answer's status and latency (a request that gets no answer within `giveUpMs` counts as 'no answer').
  */
-export function watchReadiness(urls: readonly string[], intervalMs = 250, giveUpMs = 10_000): ReadinessWatch {
+export function watchReadiness(urls: readonly string[], intervalMs = 250, giveUpMs = 10_000, probePath = '/health/ready'): ReadinessWatch {
   const probes: ReadinessProbe[] = [];
   let watching = true;
   const probe = async (base: string): Promise<void> => {
-    const url = `${base}/health/ready`;
+    const url = `${base}${probePath}`;
     const started = performance.now();
     const status = await fetch(url, { signal: AbortSignal.timeout(giveUpMs) }).then(
       async (res) => {
