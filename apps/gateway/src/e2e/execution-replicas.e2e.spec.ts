@@ -159,8 +159,10 @@ describe('two replicas of each stage service, on the real platform processes', (
     console.log(`killed ml replica ${owner.replica} (pid ${owner.process.pid}) during ${job.step}`);
 
     expect(await runStatus(runId, ['SUCCESS', 'FAILED', 'TIMEOUT', 'CANCELLED'])).toBe('SUCCESS');
-    const logs = await rowsOf(`select message from read.job_logs where job_id = $1 order by at, seq`, [job.jobId]);
+    const logs = await rowsOf(`select message, at from read.job_logs where job_id = $1 order by at, seq`, [job.jobId]);
     const messages = logs.map((l) => l.message as string);
+    const takenOverAt = logs.find((l) => (l.message as string).includes('taken over'))?.at as Date | undefined;
+    if (takenOverAt) console.log(`the other replica took the job over ${takenOverAt.getTime() - killedAt} ms after the kill (lease ${LEASE_MS} ms)`);
     // Started on the killed replica, taken over by the other one (a replica's id names its process).
     const survivor = platform.replicas.get('ml')!.find((r) => r !== owner)!;
     expect(messages.find((m) => m.includes('started on'))).toEqual(expect.stringContaining(`-${owner.process.pid}-`));
