@@ -14,10 +14,16 @@ export interface PlatformOptions {
   readonly services?: ServiceName[];
   /** Extra environment for every service (e.g. DECK_SOURCE_DIR, DECK_JOB_TIMEOUT_MS). */
   readonly env?: Record<string, string>;
+  /** Extra environment of one service, over `env` (e.g. `{ ml: { JOB_LEASE_MS: '2000' } }`). */
+  readonly serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Processes to run of a service, each on its own port (default 1). */
+  readonly replicas?: Partial<Record<ServiceName, number>>;
 }
 
 export interface RunningService {
   readonly name: ServiceName;
+  /** Which of the service's replicas this process is (0 for the first). */
+  readonly replica: number;
   readonly port: number;
   readonly url: string;
   process: ChildProcess;
@@ -26,12 +32,15 @@ export interface RunningService {
 }
 
 export interface Platform {
+  /** Each service's first replica. */
   readonly services: Map<ServiceName, RunningService>;
+  /** Every replica of each service, in the order they started. */
+  readonly replicas: Map<ServiceName, RunningService[]>;
   readonly gatewayUrl: string;
-  /** SIGKILLs a service (no shutdown hooks run). */
-  kill(name: ServiceName): Promise<void>;
-  /** Starts a stopped service again on the same port and waits until it is ready. */
-  restart(name: ServiceName): Promise<void>;
+  /** SIGKILLs a service's replica (no shutdown hooks run). */
+  kill(name: ServiceName, replica?: number): Promise<void>;
+  /** Starts a stopped replica again on the same port and waits until it is ready. */
+  restart(name: ServiceName, replica?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,34 +52,46 @@ const ROOT = path.basename(HERE) === 'dist' && existsSync(path.join(HERE, '..', 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const names = options.services ?? ['deck', 'projector', 'gateway'];
   const services = new Map<ServiceName, RunningService>();
+  const replicas = new Map<ServiceName, RunningService[]>();
+  const replicaOf = (name: ServiceName, replica = 0): RunningService => {
+    const service = replicas.get(name)?.[replica];
+    if (!service) throw new Error(`${name} has no replica ${replica}`);
+    return service;
+  };
   const platform: Platform = {
     services,
+    replicas,
     get gatewayUrl() {
       return services.get('gateway')?.url ?? '';
     },
-    async kill(name) {
-      const service = services.get(name)!;
-      await terminate(service.process, 'SIGKILL');
+    async kill(name, replica) {
+      await terminate(replicaOf(name, replica).process, 'SIGKILL');
     },
-    async restart(name) {
-      const service = services.get(name)!;
+    async restart(name, replica) {
+      const service = replicaOf(name, replica);
       service.process = launch(name, service.port, options, service.output);
       await waitReady(service);
     },
     async stop() {
       for (const name of [...names].reverse()) {
-        const service = services.get(name);
-        if (service) await terminate(service.process, 'SIGTERM');
+        await Promise.all((replicas.get(name) ?? []).map((service) => terminate(service.process, 'SIGTERM')));
       }
     },
   };
   try {
     for (const name of names) {
-      const port = await freePort();
-      const output: string[] = [];
-      const service: RunningService = { name, port, url: `http://127.0.0.1:${port}`, process: launch(name, port, options, output), output };
-      services.set(name, service);
-      await waitReady(service);
+      const count = options.replicas?.[name] ?? 1;
+      if (!Number.isInteger(count) || count < 1) throw new Error(`replicas of ${name} must be a positive integer, not ${count}`);
+      const started: RunningService[] = [];
+      replicas.set(name, started);
+      for (let replica = 0; replica < count; replica++) {
+        const port = await freePort();
+        const output: string[] = [];
+        const service: RunningService = { name, replica, port, url: `http://127.0.0.1:${port}`, process: launch(name, port, options, output), output };
+        started.push(service);
+        if (replica === 0) services.set(name, service);
+        await waitReady(service);
+      }
     }
   } catch (error) {
     await platform.stop();
@@ -93,6 +114,7 @@ function launch(name: ServiceName, port: number, options: PlatformOptions, outpu
       HTTP_PORT: String(port),
       LOG_LEVEL: 'warn',
       ...options.env,
+      ...options.serviceEnv?.[name],
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
