@@ -20,7 +20,7 @@ export class DeckModule {
   static forRoot(config: DeckConfig): DynamicModule {
     return {
       module: DeckModule,
-      imports: [ServiceInfrastructureModule.forRoot({ name: 'deck', schema: DECK_SCHEMA, config }), JobsModule.forRoot(config)],
+      imports: [ServiceInfrastructureModule.forRoot({ name: 'deck', schema: DECK_SCHEMA, config }), JobsModule.forRoot('deck', config)],
       controllers: [DeckCommands],
       providers: [
         { provide: DECK_CONFIG, useValue: config },

@@ -13,7 +13,7 @@ export class DoeModule {
   static forRoot(config: DoeConfig): DynamicModule {
     return {
       module: DoeModule,
-      imports: [ServiceInfrastructureModule.forRoot({ name: 'doe', schema: DOE_SCHEMA, config }), JobsModule.forRoot(config)],
+      imports: [ServiceInfrastructureModule.forRoot({ name: 'doe', schema: DOE_SCHEMA, config }), JobsModule.forRoot('doe', config)],
       providers: [{ provide: DOE_CONFIG, useValue: config }, DatasetRepository, ExternalEvaluator, RunDoeUseCase, DoeStage, DoeHandlers],
     };
   }

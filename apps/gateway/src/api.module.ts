@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import multer from 'multer';
 import { CommandClientLifecycle, commandClientProvider } from './commands/command-client.provider.js';
 import { DeckUploadCommands } from './commands/deck-upload.commands.js';
+import { JobQueueCommands } from './commands/job-queue.commands.js';
 import { KitRunCommands } from './commands/kit-run.commands.js';
 import { ModelCommands } from './commands/model.commands.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
@@ -40,6 +41,7 @@ import { UploadStore } from './uploads/upload.store.js';
     commandClientProvider,
     CommandClientLifecycle,
     KitRunCommands,
+    JobQueueCommands,
     ModelCommands,
     DeckUploadCommands,
     UploadStore,

@@ -14,7 +14,7 @@ export class MlModule {
   static forRoot(config: MlConfig): DynamicModule {
     return {
       module: MlModule,
-      imports: [ServiceInfrastructureModule.forRoot({ name: 'ml', schema: ML_SCHEMA, config }), JobsModule.forRoot(config)],
+      imports: [ServiceInfrastructureModule.forRoot({ name: 'ml', schema: ML_SCHEMA, config }), JobsModule.forRoot('ml', config)],
       controllers: [MlCommands],
       providers: [{ provide: ML_CONFIG, useValue: config }, ModelRepository, RunMlUseCase, PredictWithModelUseCase, MlStage, MlHandlers],
     };

@@ -12,7 +12,7 @@ export class OptimizeModule {
   static forRoot(config: OptimizeConfig): DynamicModule {
     return {
       module: OptimizeModule,
-      imports: [ServiceInfrastructureModule.forRoot({ name: 'optimize', schema: OPTIMIZE_SCHEMA, config }), JobsModule.forRoot(config)],
+      imports: [ServiceInfrastructureModule.forRoot({ name: 'optimize', schema: OPTIMIZE_SCHEMA, config }), JobsModule.forRoot('optimize', config)],
       providers: [{ provide: OPTIMIZE_CONFIG, useValue: config }, ResultRepository, RunOptimizationUseCase, OptimizeStage, OptimizeHandlers],
     };
   }

@@ -56,3 +56,4 @@ export * from './run-params/bounds.validator.js';
 export * from './run-params/kit-run-params.js';
 export * from './job/artifacts.js';
 export * from './idempotency/command-idempotency.js';
+export * from './job/get-queue-positions.command.js';

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Kysely } from 'kysely';
 import { DATABASE } from '@vista/db';
 import { EventStore } from '@vista/event-store';
+import type { QueuePosition } from './job-queue.js';
 import { JOBS_SETTINGS, type JobsSettings } from './jobs-environment.js';
 import { StageHost, type StageHostOptions } from './stage-host.js';
 import { WorkerPool } from './worker-pool.js';
@@ -38,6 +39,12 @@ export class StageHostFactory implements OnApplicationBootstrap, OnApplicationSh
     });
     this.hosts.push(host);
     return host;
+  }
+
+  /** Where these runs' jobs stand in the service's queue (its stage's runner answers). */
+  async queuePositions(runIds: readonly string[]): Promise<Map<string, QueuePosition>> {
+    const [host] = this.hosts;
+    return host ? host.runner.queuePositions(runIds) : new Map();
   }
 
   async onApplicationBootstrap(): Promise<void> {

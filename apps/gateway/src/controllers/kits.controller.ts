@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, 
 import type { CommandCall } from '@vista/bus';
 import { NotFoundError } from '@vista/contracts';
 import type { Response } from 'express';
+import { JobQueueCommands } from '../commands/job-queue.commands.js';
 import { KitRunCommands } from '../commands/kit-run.commands.js';
 import { HistoryPage, KitPage, KitState } from '../dto/kit.response.js';
 import { HistoryQuery, KitPageQuery } from '../dto/paging.query.js';
@@ -21,6 +22,7 @@ export class KitsController {
   constructor(
     @Inject(KitQueries) private readonly kits: KitQueries,
     @Inject(KitRunCommands) private readonly commands: KitRunCommands,
+    @Inject(JobQueueCommands) private readonly queues: JobQueueCommands,
   ) {}
 
   @Get()
@@ -51,7 +53,12 @@ export class KitsController {
   })
   @ApiNotModifiedResponse({ description: 'Unchanged since the ETag given in If-None-Match.' })
   @ApiProblems(400, 404, 503)
-  async state(@Param() { kitId }: KitIdParams, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
+  async state(
+    @Param() { kitId }: KitIdParams,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @CommandCallOf() call: CommandCall,
+    @Res() res: Response,
+  ): Promise<void> {
     if (ifNoneMatch) {
       const position = await this.kits.version(kitId);
       if (position === undefined) throw new NotFoundError(`kit ${kitId} has no state`);
@@ -62,7 +69,19 @@ export class KitsController {
     }
     const state = await this.kits.state(kitId);
     if (!state) throw new NotFoundError(`kit ${kitId} has no state`);
-    setVersion(res, weakEtag('kit', kitId, state.freshness.position), state.freshness.position);
+    const queued = state.stages.filter((stage) => stage.status === 'QUEUED' && state.run);
+    let etag = weakEtag('kit', kitId, state.freshness.position);
+    if (queued.length > 0) {
+      const runId = state.run!.runId;
+      const places = await this.queues.positions(queued.map((stage) => ({ jobType: stage.jobType, runId })), call);
+      for (const stage of queued) {
+        const place = places.get(`${stage.jobType}:${runId}`);
+        if (place) stage.queue = { position: place.position, waiting: place.waiting };
+      }
+      // A place in a queue moves without the read model changing: the tag says which places it shows.
+      etag = weakEtag('kit', kitId, `${state.freshness.position}-q${queued.map((stage) => stage.queue?.position ?? 0).join('.')}`);
+    }
+    setVersion(res, etag, state.freshness.position);
     res.status(HttpStatus.OK).json(state);
   }
 

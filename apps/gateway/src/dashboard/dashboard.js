@@ -198,7 +198,7 @@
       'tr',
       {},
       el('td', {}, STAGE_NAMES[stage.jobType] ?? stage.jobType),
-      el('td', {}, status(stage.status)),
+      el('td', {}, status(stage.status), stage.queue ? ` ${stage.queue.position} of ${stage.queue.waiting} waiting` : ''),
       el('td', {}, String(stage.attempt)),
       el('td', {}, time(stage.startedAt)),
       el('td', {}, time(stage.finishedAt)),

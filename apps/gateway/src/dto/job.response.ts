@@ -106,6 +106,12 @@ export class StageLinks {
 }
 
 /** A stage of a kit's latest run at its newest attempt, each fact once: large outputs are behind `links`. */
+/** Where a QUEUED job stands among the jobs waiting for its stage's workers. */
+export class QueuePlace {
+  @ApiProperty({ description: '1 for the job a free worker of the stage takes next.' }) position!: number;
+  @ApiProperty({ description: "Jobs waiting in the stage's queue." }) waiting!: number;
+}
+
 export class StageState {
   @ApiProperty({ format: 'uuid' }) jobId!: string;
   @ApiProperty({ enum: JOB_TYPES }) jobType!: string;
@@ -127,6 +133,11 @@ export class StageState {
   })
   summary!: Record<string, unknown> | null;
   @ApiPropertyOptional({ type: [MlStepState], description: 'ML jobs: the steps of this attempt, in order.' }) steps?: MlStepState[];
+  @ApiPropertyOptional({
+    type: QueuePlace,
+    description: 'A QUEUED job: its place in the fair order of its stage (priority, then each kit in turn), as the stage sees it now.',
+  })
+  queue?: QueuePlace;
   @ApiProperty({ description: 'Stream position of the last event applied to the attempt.' }) position!: number;
   @ApiProperty({ type: StageLinks }) links!: StageLinks;
 }

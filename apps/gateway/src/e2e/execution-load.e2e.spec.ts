@@ -164,6 +164,19 @@ describe('execution under load, on the real platform processes', () => {
       // Right after them: one run of another kit, one run of the same kit with a higher priority, and one to stop while it waits.
       const [otherRun, priorityRun, toStop] = await Promise.all([startRun(otherKit), startRun(kit, { priority: 10 }), startRun(kit)]);
 
+      // The kit's state says where its latest run's queued job stands, as the stage service sees it.
+      const place = await waitFor(
+        async () => {
+          const state = (await (await fetch(api(`/kits/${kit}/state`))).json()) as { stages: { status: string; queue?: { position: number; waiting: number } }[] };
+          return state.stages.find((stage) => stage.status === 'QUEUED' && stage.queue)?.queue;
+        },
+        'a queued job of the kit with its place in the queue',
+        60_000,
+        50,
+      );
+      expect(place.position).toBeGreaterThanOrEqual(1);
+      expect(place.waiting).toBeGreaterThanOrEqual(place.position);
+
       // The run to stop, seen QUEUED in the read model (its current job waiting for a worker).
       const queued = await waitFor(
         async () => {

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 
 /** A weak entity tag: `W/"<kind>-<id>-<position>"` (the position is the read model's version). */
-export function weakEtag(kind: string, id: string | number, position: number): string {
+export function weakEtag(kind: string, id: string | number, position: number | string): string {
   return `W/"${kind}-${id}-${position}"`;
 }
 
