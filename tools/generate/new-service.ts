@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyPlan, GeneratorError, planService } from './service-generator.js';
+import { applyPlan, formatPlan, GeneratorError, planService } from './service-generator.js';
 
 // The repository root, whether this runs from dist/tools/generate or from tools/generate.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,7 +16,7 @@ if (args.length !== 1 || args[0]!.startsWith('-') || !root) {
 }
 
 try {
-  const plan = planService(root, join(root, 'tools', 'generate', 'templates'), args[0]!);
+  const plan = await formatPlan(root, planService(root, join(root, 'tools', 'generate', 'templates'), args[0]!));
   applyPlan(root, plan);
   const { name, pascal } = plan.names;
   console.log(`created service ${name} on HTTP port ${plan.port}:`);

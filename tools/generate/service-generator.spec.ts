@@ -3,7 +3,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyPlan, GeneratorError, nextFreePort, planService, serviceNames } from './service-generator.js';
+import * as prettier from 'prettier';
+import { applyPlan, formatPlan, GeneratorError, nextFreePort, planService, serviceNames } from './service-generator.js';
 
 const TEMPLATES = fileURLToPath(new URL('./templates', import.meta.url));
 const REPO = resolve(TEMPLATES, '../../..');
@@ -53,21 +54,24 @@ describe('service generator', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('spells a kebab-case name for files, classes, functions, constants and the schema', () => {
-    expect(serviceNames('lot-tracking')).toEqual({
-      name: 'lot-tracking',
-      pascal: 'LotTracking',
-      camel: 'lotTracking',
-      constant: 'LOT_TRACKING',
-      schema: 'lot_tracking',
+    expect(serviceNames('sample-ledger')).toEqual({
+      name: 'sample-ledger',
+      pascal: 'SampleLedger',
+      camel: 'sampleLedger',
+      constant: 'SAMPLE_LEDGER',
+      schema: 'sample_ledger',
     });
   });
 
-  it.each(['LotTracking', 'lot_tracking', 'lot--tracking', '-lot', 'lot-', '1lot', 'lot tracking', '', 'a'.repeat(31)])('refuses the name %j', (name) => {
-    expect(() => planService(root, TEMPLATES, name)).toThrow(GeneratorError);
-  });
+  it.each(['SampleLedger', 'sample_ledger', 'sample--ledger', '-sample', 'sample-', '1sample', 'sample ledger', '', 'a'.repeat(31)])(
+    'refuses the name %j',
+    (name) => {
+      expect(() => planService(root, TEMPLATES, name)).toThrow(GeneratorError);
+    },
+  );
 
   it('says what a kebab-case name is when refusing one', () => {
-    expect(() => planService(root, TEMPLATES, 'LotTracking')).toThrow(/"LotTracking" is not a kebab-case name/);
+    expect(() => planService(root, TEMPLATES, 'SampleLedger')).toThrow(/"SampleLedger" is not a kebab-case name/);
   });
 
   it.each([
@@ -81,99 +85,108 @@ describe('service generator', () => {
   });
 
   it('takes the port after the highest one any service uses', () => {
-    expect(nextFreePort(root)).toBe(3106);
+    expect(nextFreePort(root)).toBeGreaterThan(3105);
+    mkdirSync(at('apps/other/src/config'), { recursive: true });
+    writeFileSync(at('apps/other/src/config/other.config.ts'), 'export class OtherEnvironment {\n  HTTP_PORT = 3_990;\n}\n');
+    expect(nextFreePort(root)).toBe(3991);
   });
 
   it('creates the service, its command contract and its k8s manifests with every placeholder filled', () => {
-    const plan = generate('lot-tracking');
+    const port = nextFreePort(root);
+    const plan = generate('sample-ledger');
 
-    expect(plan.port).toBe(3106);
     expect([...plan.files.keys()].sort()).toEqual([
-      'apps/lot-tracking/project.json',
-      'apps/lot-tracking/src/app.module.ts',
-      'apps/lot-tracking/src/config/lot-tracking.config.ts',
-      'apps/lot-tracking/src/controllers/lot-tracking.commands.ts',
-      'apps/lot-tracking/src/lot-tracking.app.ts',
-      'apps/lot-tracking/src/main.ts',
-      'apps/lot-tracking/src/migrations/lot-tracking.migrations.ts',
-      'apps/lot-tracking/src/repositories/lot-tracking-log.repository.ts',
-      'apps/lot-tracking/src/use-cases/describe-lot-tracking/describe-lot-tracking.int.spec.ts',
-      'apps/lot-tracking/src/use-cases/describe-lot-tracking/describe-lot-tracking.use-case.spec.ts',
-      'apps/lot-tracking/src/use-cases/describe-lot-tracking/describe-lot-tracking.use-case.ts',
-      'k8s/lot-tracking/configmap.yaml',
-      'k8s/lot-tracking/deployment.yaml',
-      'k8s/lot-tracking/kustomization.yaml',
-      'k8s/lot-tracking/pdb.yaml',
-      'k8s/lot-tracking/service.yaml',
-      'libs/contracts/src/lot-tracking/describe-lot-tracking.command.ts',
+      'apps/sample-ledger/project.json',
+      'apps/sample-ledger/src/app.module.ts',
+      'apps/sample-ledger/src/config/sample-ledger.config.ts',
+      'apps/sample-ledger/src/controllers/sample-ledger.commands.ts',
+      'apps/sample-ledger/src/main.ts',
+      'apps/sample-ledger/src/migrations/sample-ledger.migrations.ts',
+      'apps/sample-ledger/src/repositories/sample-ledger-log.repository.ts',
+      'apps/sample-ledger/src/sample-ledger.app.ts',
+      'apps/sample-ledger/src/use-cases/describe-sample-ledger/describe-sample-ledger.int.spec.ts',
+      'apps/sample-ledger/src/use-cases/describe-sample-ledger/describe-sample-ledger.use-case.spec.ts',
+      'apps/sample-ledger/src/use-cases/describe-sample-ledger/describe-sample-ledger.use-case.ts',
+      'k8s/sample-ledger/configmap.yaml',
+      'k8s/sample-ledger/deployment.yaml',
+      'k8s/sample-ledger/kustomization.yaml',
+      'k8s/sample-ledger/pdb.yaml',
+      'k8s/sample-ledger/service.yaml',
+      'libs/contracts/src/sample-ledger/describe-sample-ledger.command.ts',
     ]);
     for (const path of plan.files.keys()) {
       expect(existsSync(at(path))).toBe(true);
       expect(text(path)).not.toMatch(/__[A-Za-z]+__/);
     }
-    expect(JSON.parse(text('apps/lot-tracking/project.json'))).toMatchObject({ name: 'lot-tracking', projectType: 'application', tags: ['type:app'] });
-    expect(text('apps/lot-tracking/src/config/lot-tracking.config.ts')).toContain('HTTP_PORT = 3106;');
-    expect(text('apps/lot-tracking/src/config/lot-tracking.config.ts')).toContain("export const LOT_TRACKING_SCHEMA = 'lot_tracking';");
-    expect(text('apps/lot-tracking/src/main.ts')).toContain("startTracing('lot-tracking'");
-    expect(text('apps/lot-tracking/src/controllers/lot-tracking.commands.ts')).toContain('@OnCommand(DescribeLotTracking)');
-    expect(text('libs/contracts/src/lot-tracking/describe-lot-tracking.command.ts')).toContain("context: 'lot-tracking'");
-    expect(text('k8s/lot-tracking/configmap.yaml')).toContain("HTTP_PORT: '3106'");
-    expect(text('k8s/lot-tracking/deployment.yaml')).toMatch(/containerPort: 3106/);
+    expect(JSON.parse(text('apps/sample-ledger/project.json'))).toMatchObject({ name: 'sample-ledger', projectType: 'application', tags: ['type:app'] });
+    expect(plan.port).toBe(port);
+    expect(text('apps/sample-ledger/src/config/sample-ledger.config.ts')).toContain(`HTTP_PORT = ${port};`);
+    expect(text('apps/sample-ledger/src/config/sample-ledger.config.ts')).toContain("export const SAMPLE_LEDGER_SCHEMA = 'sample_ledger';");
+    expect(text('apps/sample-ledger/src/main.ts')).toContain("startTracing('sample-ledger'");
+    expect(text('apps/sample-ledger/src/controllers/sample-ledger.commands.ts')).toContain('@OnCommand(DescribeSampleLedger)');
+    expect(text('libs/contracts/src/sample-ledger/describe-sample-ledger.command.ts')).toContain("context: 'sample-ledger'");
+    expect(text('k8s/sample-ledger/configmap.yaml')).toContain(`HTTP_PORT: '${port}'`);
+    expect(text('k8s/sample-ledger/deployment.yaml')).toContain(`containerPort: ${port}`);
   });
 
   it('lists the service wherever the services are listed', () => {
-    generate('lot-tracking');
+    const { port } = generate('sample-ledger');
 
-    expect(text('libs/contracts/src/index.ts')).toContain("export * from './lot-tracking/describe-lot-tracking.command.js';");
-    expect(text('libs/contracts/src/define-event.ts')).toMatch(/export type BoundedContext = [^;]*\| 'lot-tracking';/);
-    expect(text('libs/contracts/src/envelope.ts')).toMatch(/const CONTEXTS = new Set\(\[[^\]]*'lot-tracking'\]\)/);
-    expect(text('libs/testing/src/platform-processes.ts')).toMatch(/export type ServiceName = [^;]*\| 'lot-tracking';/);
+    expect(text('libs/contracts/src/index.ts')).toContain("export * from './sample-ledger/describe-sample-ledger.command.js';");
+    expect(text('libs/contracts/src/define-event.ts')).toMatch(/export type BoundedContext = [^;]*\| 'sample-ledger';/);
+    expect(text('libs/contracts/src/envelope.ts')).toMatch(/const CONTEXTS = new Set\(\[[^\]]*'sample-ledger'\]\)/);
+    expect(text('libs/testing/src/platform-processes.ts')).toMatch(/export type ServiceName = [^;]*\| 'sample-ledger';/);
     const start = text('tools/start/config.ts');
-    expect(start).toMatch(/export type ServiceName = [^;]*\| 'lot-tracking';/);
-    expect(start).toContain("LOT_TRACKING_HTTP_PORT: '3106',");
-    expect(start).toContain("'lot-tracking': 'LOT_TRACKING_HTTP_PORT',");
-    expect(start).toContain("'lot-tracking': parsePort(PORT_VARIABLES['lot-tracking'], read(PORT_VARIABLES['lot-tracking'])),");
-    expect(start).toContain('LOT_TRACKING_HTTP_PORT [${DEFAULTS.LOT_TRACKING_HTTP_PORT}]');
-    expect(text('tools/start/config.spec.ts')).toContain("optimize: 3105, 'lot-tracking': 3106 });");
+    expect(start).toMatch(/export type ServiceName = [^;]*\| 'sample-ledger';/);
+    expect(start).toContain(`SAMPLE_LEDGER_HTTP_PORT: '${port}',`);
+    expect(start).toContain("'sample-ledger': 'SAMPLE_LEDGER_HTTP_PORT',");
+    expect(start).toContain("'sample-ledger': parsePort(PORT_VARIABLES['sample-ledger'], read(PORT_VARIABLES['sample-ledger'])),");
+    expect(start).toContain('SAMPLE_LEDGER_HTTP_PORT [${DEFAULTS.SAMPLE_LEDGER_HTTP_PORT}]');
+    expect(text('tools/start/config.spec.ts')).toMatch(
+      new RegExp(`expect\\(config\\.ports\\)\\.toEqual\\(\\{ gateway: 3000, [^}]*, 'sample-ledger': ${port} \\}\\);`),
+    );
     for (const path of ['tools/start/services.ts', 'tools/start/services.spec.ts']) {
-      expect(text(path)).toContain("'optimize', 'lot-tracking', 'projector', 'gateway']");
-      expect(text(path)).toContain("['gateway', 'deck', 'doe', 'ml', 'optimize', 'lot-tracking', 'projector']");
+      expect(text(path)).toMatch(/START_ORDER.*\['deck', [^\]]*'sample-ledger', 'projector', 'gateway'\]/);
+      expect(text(path)).toMatch(/STOP_ORDER.*\['gateway', [^\]]*'sample-ledger', 'projector'\]/);
     }
-    expect(JSON.parse(text('package.json')).scripts.migrate).toMatch(/ && node dist\/apps\/lot-tracking\/src\/main\.js migrate$/);
+    expect(JSON.parse(text('package.json')).scripts.migrate).toMatch(/ && node dist\/apps\/sample-ledger\/src\/main\.js migrate$/);
     const compose = text('docker-compose.yml');
-    expect(compose).toMatch(/\n {2}lot-tracking:\n {4}<<: \*service\n[\s\S]*?SERVICE: lot-tracking\n[\s\S]*?HTTP_PORT: '3106'\n[\s\S]*?\n {2}gateway:\n/);
-    expect(text('deploy/prometheus.yml')).toContain("- targets: ['lot-tracking:3106']\n        labels: { service: lot-tracking }\n");
-    expect(text('deploy/Dockerfile')).toContain('SERVICE=<gateway|deck|doe|ml|optimize|projector|lot-tracking>');
-    expect(text('k8s/kustomization.yaml')).toContain('  - lot-tracking\n  - gateway\n');
+    expect(compose).toMatch(
+      new RegExp(`\n {2}sample-ledger:\n {4}<<: \\*service\n[\\s\\S]*?SERVICE: sample-ledger\n[\\s\\S]*?HTTP_PORT: '${port}'\n[\\s\\S]*?\n {2}gateway:\n`),
+    );
+    expect(text('deploy/prometheus.yml')).toContain(`- targets: ['sample-ledger:${port}']\n        labels: { service: sample-ledger }\n`);
+    expect(text('deploy/Dockerfile')).toMatch(/SERVICE=<gateway\|[a-z|-]*\|sample-ledger>/);
+    expect(text('k8s/kustomization.yaml')).toContain('  - sample-ledger\n  - gateway\n');
   });
 
   it('writes a plain name as an identifier key, and gives the next service the next port', () => {
-    generate('lot-tracking');
-    const plan = generate('metrics');
+    // A bounded context named before its service exists (as auth and metrics are) is not added twice.
+    writeFileSync(at('libs/contracts/src/define-event.ts'), text('libs/contracts/src/define-event.ts').replace("'run' |", "'run' | 'tally' |"));
+    const first = generate('sample-ledger');
+    const plan = generate('tally');
 
-    expect(plan.port).toBe(3107);
+    expect(plan.port).toBe(first.port + 1);
     const start = text('tools/start/config.ts');
-    expect(start).toContain("  metrics: 'METRICS_HTTP_PORT',");
-    expect(start).toContain('    metrics: parsePort(PORT_VARIABLES.metrics, read(PORT_VARIABLES.metrics)),');
-    // metrics is a bounded context already: it is not added twice.
-    expect(text('libs/contracts/src/define-event.ts').match(/'metrics'/g)).toHaveLength(1);
-    expect(text('tools/start/config.spec.ts')).toContain("'lot-tracking': 3106, metrics: 3107 });");
+    expect(start).toContain("  tally: 'TALLY_HTTP_PORT',");
+    expect(start).toContain('    tally: parsePort(PORT_VARIABLES.tally, read(PORT_VARIABLES.tally)),');
+    expect(text('libs/contracts/src/define-event.ts').match(/'tally'/g)).toHaveLength(1);
+    expect(text('tools/start/config.spec.ts')).toContain(`'sample-ledger': ${first.port}, tally: ${plan.port} });`);
   });
 
   it('refuses to generate a service a second time and leaves every file as it was', () => {
-    generate('lot-tracking');
+    generate('sample-ledger');
     const before = snapshot();
 
-    expect(() => generate('lot-tracking')).toThrow(/apps\/lot-tracking exists already/);
+    expect(() => generate('sample-ledger')).toThrow(/apps\/sample-ledger exists already/);
     expect(snapshot()).toEqual(before);
   });
 
   it('writes nothing when part of the service is there already', () => {
-    mkdirSync(at('k8s/lot-tracking'));
-    writeFileSync(at('k8s/lot-tracking/deployment.yaml'), 'kind: Deployment\n');
+    mkdirSync(at('k8s/sample-ledger'));
+    writeFileSync(at('k8s/sample-ledger/deployment.yaml'), 'kind: Deployment\n');
     const before = snapshot();
 
-    expect(() => generate('lot-tracking')).toThrow(/k8s\/lot-tracking exists already/);
+    expect(() => generate('sample-ledger')).toThrow(/k8s\/sample-ledger exists already/);
     expect(snapshot()).toEqual(before);
   });
 
@@ -181,16 +194,27 @@ describe('service generator', () => {
     writeFileSync(at('k8s/kustomization.yaml'), text('k8s/kustomization.yaml').replace('  - gateway\n', ''));
     const before = snapshot();
 
-    expect(() => generate('lot-tracking')).toThrow(/found no .*gateway.* to edit/);
+    expect(() => generate('sample-ledger')).toThrow(/found no .*gateway.* to edit/);
     expect(snapshot()).toEqual(before);
-    expect(existsSync(at('apps/lot-tracking'))).toBe(false);
+    expect(existsSync(at('apps/sample-ledger'))).toBe(false);
+  });
+
+  it('formats what it writes as the repository does, whatever the length of the name', async () => {
+    const plan = await formatPlan(REPO, planService(root, TEMPLATES, 'sample-ledger-with-long-name'));
+    const options = await prettier.resolveConfig(join(REPO, 'package.json'));
+
+    for (const [path, content] of [...plan.files, ...plan.edits]) {
+      const { inferredParser } = await prettier.getFileInfo(join(REPO, path));
+      if (inferredParser)
+        expect({ path, formatted: await prettier.check(content, { ...options, filepath: join(REPO, path) }) }).toEqual({ path, formatted: true });
+    }
   });
 
   it('refuses a command name another contract has taken', () => {
-    const taken = at('libs/contracts/src/lot/describe-lot-tracking.command.ts');
+    const taken = at('libs/contracts/src/other/describe-sample-ledger.command.ts');
     mkdirSync(dirname(taken), { recursive: true });
-    writeFileSync(taken, "export const X = { name: 'DescribeLotTracking' };\n");
+    writeFileSync(taken, "export const X = { name: 'DescribeSampleLedger' };\n");
 
-    expect(() => planService(root, TEMPLATES, 'lot-tracking')).toThrow(/DescribeLotTracking exists already/);
+    expect(() => planService(root, TEMPLATES, 'sample-ledger')).toThrow(/DescribeSampleLedger exists already/);
   });
 });

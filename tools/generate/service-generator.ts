@@ -137,6 +137,26 @@ export function planService(root: string, templatesDir: string, name: string): S
   return { names, port, files, edits };
 }
 
+/**
+ * Formats every file of a plan with the repository's Prettier settings, so the generated code looks
+ * the same whatever the length of the name. Prettier is loaded here only: the generator runs from a
+ * development checkout, never in a service's image.
+ */
+export async function formatPlan(root: string, plan: ServicePlan): Promise<ServicePlan> {
+  const prettier = await import('prettier');
+  const format = async (entries: ReadonlyMap<string, string>) => {
+    const formatted = new Map<string, string>();
+    for (const [path, content] of entries) {
+      const filepath = join(root, path);
+      const options = await prettier.resolveConfig(filepath);
+      const { inferredParser } = await prettier.getFileInfo(filepath);
+      formatted.set(path, inferredParser ? await prettier.format(content, { ...options, filepath }) : content);
+    }
+    return formatted;
+  };
+  return { ...plan, files: await format(plan.files), edits: await format(plan.edits) };
+}
+
 /** Writes a plan: new files only where nothing exists, then the edits. */
 export function applyPlan(root: string, plan: ServicePlan): void {
   for (const [path, content] of plan.files) {
