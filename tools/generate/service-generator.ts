@@ -91,6 +91,7 @@ export function planService(root: string, templatesDir: string, name: string): S
   addTree('app', `apps/${name}`);
   addTree('contracts', `libs/contracts/src/${name}`);
   addTree('k8s', `k8s/${name}`);
+  if (files.size === 0) throw new GeneratorError(`no templates found in ${templatesDir}`);
   for (const path of files.keys()) {
     if (existsSync(join(root, path))) throw new GeneratorError(`${path} exists already; nothing was written`);
   }
@@ -133,7 +134,6 @@ export function planService(root: string, templatesDir: string, name: string): S
   edit('deploy/Dockerfile', (t) => replaceOnce(t, /(SERVICE=<[a-z|-]+)>/, `$1|${name}>`));
   edit('k8s/kustomization.yaml', (t) => replaceOnce(t, /^ {2}- gateway$/m, `  - ${name}\n  - gateway`));
 
-  if (files.size === 0) throw new GeneratorError(`no templates found in ${templatesDir}`);
   return { names, port, files, edits };
 }
 
