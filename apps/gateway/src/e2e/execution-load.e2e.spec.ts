@@ -25,8 +25,12 @@ const STAGES = ['deck', 'doe', 'ml', 'optimize', 'projector', 'gateway'] as cons
 const RUNS = Number(process.env.E2E_LOAD_RUNS ?? 100);
 /** How long to wait for a batch of runs to end: a bound on waiting, not a performance assertion. */
 const BATCH_BOUND_MS = 420_000;
-/** A readiness answer slower than this means a service's event loop was blocked. */
-const READY_BOUND_MS = 2_000;
+/**
+ * A readiness answer slower than this means a service's event loop was blocked. The bound is loose on
+ * purpose: on 2 shared cores the burst of 100 starts alone queues the gateway's probes for a second or
+ * two; how fast readiness answers is measured by `npm run bench:runs`, not asserted here.
+ */
+const READY_BOUND_MS = 5_000;
 const TABLES = { deck: 'deck_collection', doe: 'doe_step', ml: 'ml_step', optimize: 'optimize_step' } as const;
 
 let folder: string;

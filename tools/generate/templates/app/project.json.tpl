@@ -1,0 +1,7 @@
+{
+  "name": "__name__",
+  "$schema": "../../node_modules/nx/schemas/project-schema.json",
+  "sourceRoot": "apps/__name__/src",
+  "projectType": "application",
+  "tags": ["type:app"]
+}

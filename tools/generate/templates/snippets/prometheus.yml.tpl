@@ -1,0 +1,2 @@
+      - targets: ['__name__:__port__']
+        labels: { service: __name__ }
