@@ -13,7 +13,17 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { connectNats } from '@vista/bus';
 import { busNames } from '@vista/contracts';
-import { type Platform, type ServiceName, type TestDatabase, createTestDatabase, startPlatform, testServers, uniqueNamespace } from '@vista/testing';
+import {
+  type Platform,
+  type ReadinessProbe,
+  type ServiceName,
+  type TestDatabase,
+  createTestDatabase,
+  startPlatform,
+  testServers,
+  uniqueNamespace,
+  watchReadiness,
+} from '@vista/testing';
 import { type Floor, measureFloor, readDeck } from './floor.phase.js';
 import { fmtInt } from './measure.js';
 import { type ReportSection, renderReport, verdict, writeJson } from './report.js';
@@ -51,6 +61,8 @@ interface Concurrent {
   readonly deadlineHit: boolean;
   /** Unfinished runs the bench stopped when it gave up, and how many of them ended before it went on. */
   readonly stopped?: { stopped: number; ended: number };
+  /** Every `/health/ready` answer of every service while the batch ran. */
+  readonly readiness: ReadinessProbe[];
 }
 
 async function main(): Promise<void> {
@@ -123,17 +135,19 @@ async function main(): Promise<void> {
     if (settings.oneKit) batches.push({ label: `${settings.runs} runs on one kit`, kitIds: Array.from({ length: settings.runs }, () => ONE_KIT) });
     for (const batch of batches) {
       progress(`(c) starting ${batch.label} at once (gives up after ${settings.concurrentDeadlineS} s)`);
+      const readinessWatch = watchReadiness([...platform.services.values()].map((service) => service.url));
       const result = await startAndFollow(
         { gatewayUrl: platform.gatewayUrl, sql, kitIds: batch.kitIds, deadlineMs: settings.concurrentDeadlineS * 1000, pollMs: 500, label: batch.label },
         progress,
       );
+      const readiness = await readinessWatch.stop();
       const deadlineHit = result.runs.some((r) => r.outcome === 'UNFINISHED');
       let stopped: Concurrent['stopped'];
       if (deadlineHit) {
         progress(`(c) gave up on ${batch.label}: stopping the unfinished runs (waiting up to 60 s for them to end)`);
         stopped = await stopUnfinished(platform.gatewayUrl, sql, result.runs, 60_000);
       }
-      concurrent.push({ label: batch.label, ...result, deadlineHit, ...(stopped ? { stopped } : {}) });
+      concurrent.push({ label: batch.label, ...result, deadlineHit, readiness, ...(stopped ? { stopped } : {}) });
     }
 
     sampler.stop();
@@ -259,6 +273,7 @@ function assemble(
             target: RUN_TARGETS.concurrentVsFloor,
             detail: `${Number.isFinite(perMinute) ? perMinute.toFixed(1) : '—'} ÷ ${floorPerMinute.toFixed(0)} runs/min`,
           },
+          readinessRow(batch.readiness),
           {
             label: 'run ended after (p50 / max)',
             figure: ended.length ? `${fmtSeconds(median(ended))} / ${fmtSeconds(Math.max(...ended))}` : '—',
@@ -316,3 +331,19 @@ main().then(
     process.exit(1);
   },
 );
+
+/** The readiness answers of a batch: p99 against its target, with p50, the slowest and who gave it. */
+function readinessRow(probes: readonly ReadinessProbe[]): ReportSection['rows'][number] {
+  const ms = probes.map((p) => p.ms).sort((a, b) => a - b);
+  const quantile = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? Number.NaN;
+  const slowest = probes.reduce<ReadinessProbe | undefined>((a, b) => (!a || b.ms > a.ms ? b : a), undefined);
+  const failed = probes.filter((p) => p.status !== 200).length;
+  return {
+    id: 'readinessP99Ms',
+    label: '/health/ready of every service, p99',
+    figure: `${quantile(0.99).toFixed(0)} ms`,
+    value: quantile(0.99),
+    target: RUN_TARGETS.readinessP99Ms,
+    detail: `${probes.length} answers, ${failed} not 200; p50 ${quantile(0.5).toFixed(0)} ms, slowest ${slowest ? `${slowest.ms.toFixed(0)} ms (${slowest.url})` : '—'}`,
+  };
+}

@@ -16,6 +16,8 @@ export const RUN_TARGETS = {
   overheadPerTransitionMs: { max: 100 },
   /** Runs per minute with N started at once ÷ the floor's runs per minute on this machine's cores. */
   concurrentVsFloor: { min: 0.6 },
+  /** `/health/ready` of every service while N runs go at once: the 99th percentile of the answers, ms. */
+  readinessP99Ms: { max: 100 },
   /** Peak RSS of each service process, MiB. */
   serviceRssMiB: { max: 1_024 },
 } as const;
