@@ -299,10 +299,6 @@ export class StageRunner {
     return this.queue.positions(runIds);
   }
 
-  queueDepth(): Promise<{ waiting: number; running: number }> {
-    return this.queue.depth();
-  }
-
   /**
    * Stops taking jobs and stops in-process work; the jobs stay RUNNING in the log and their leases are
    * given back, so another replica (or the next process) takes them over at once.
