@@ -75,7 +75,8 @@ const candidates = (schema: string) => sql`
     where q.owner is null or q.lease_until <= now()
   )`;
 
-const fairOrder = (c: string) => sql`${sql.ref(`${c}.expired`)} desc, ${sql.ref(`${c}.priority`)} desc, ${sql.ref(`${c}.turn`)}, ${sql.ref(`${c}.last_claimed_at`)} nulls first, ${sql.ref(`${c}.seq`)}`;
+const fairOrder = (c: string) =>
+  sql`${sql.ref(`${c}.expired`)} desc, ${sql.ref(`${c}.priority`)} desc, ${sql.ref(`${c}.turn`)}, ${sql.ref(`${c}.last_claimed_at`)} nulls first, ${sql.ref(`${c}.seq`)}`;
 
 type Row = { run_id: string; kit_id: number; job_id: string; attempt: number; priority: number };
 const toJob = (r: Row): QueuedJob => ({ runId: r.run_id, kitId: r.kit_id, jobId: r.job_id, attempt: r.attempt, priority: r.priority });

@@ -15,5 +15,9 @@ export const jobsMetrics = {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
   }),
   running: metrics.gauge({ name: 'vista_jobs_running', help: 'Jobs this replica is working on now', labelNames: ['stage'] as const }),
-  queue: metrics.gauge({ name: 'vista_job_queue_jobs', help: "Jobs in the stage's queue, waiting or leased (all replicas)", labelNames: ['stage', 'state'] as const }),
+  queue: metrics.gauge({
+    name: 'vista_job_queue_jobs',
+    help: "Jobs in the stage's queue, waiting or leased (all replicas)",
+    labelNames: ['stage', 'state'] as const,
+  }),
 };

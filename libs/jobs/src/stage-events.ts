@@ -27,7 +27,9 @@ export class StageEvents {
       throw error;
     }
     const outcome = await this.runner.request(trigger);
-    return outcome === 'duplicate' ? { kind: 'skipped', reason: `${this.runner.spec.jobType} job of run ${trigger.runId} already requested` } : { kind: 'done' };
+    return outcome === 'duplicate'
+      ? { kind: 'skipped', reason: `${this.runner.spec.jobType} job of run ${trigger.runId} already requested` }
+      : { kind: 'done' };
   }
 
   async stopped(event: EnvelopeOf<'KitRunStopped'>, delivery: BusEventDelivery): Promise<HandlerResult> {

@@ -86,7 +86,8 @@ describe('StageRunner (real Postgres)', () => {
     actor: 'user:alice',
     reason: 'stopped by alice',
   });
-  const types = async (runId: string) => (await store.readStream(`doe-run-${runId}`)).filter((e) => e.type !== 'JobLogged').map((e) => `${e.type}#${e.data.attempt}`);
+  const types = async (runId: string) =>
+    (await store.readStream(`doe-run-${runId}`)).filter((e) => e.type !== 'JobLogged').map((e) => `${e.type}#${e.data.attempt}`);
   const statusOf = (runner: StageRunner, runId: string, status: string) =>
     waitFor(async () => ((await runner.load(runId)).job?.status === status ? true : undefined), `${runner.spec.jobType} job of ${runId} ${status}`, 20_000);
   const completing = async (_job: unknown, context: StageWorkContext) => {
@@ -102,7 +103,7 @@ describe('StageRunner (real Postgres)', () => {
 
   it('runs a requested job to SUCCESS, its log recorded with the transitions', async () => {
     work = completing;
-    const runner = (await newRunner());
+    const runner = await newRunner();
     const runId = randomUUID();
 
     expect(await runner.request(trigger(runId))).toBe('requested');
@@ -110,7 +111,10 @@ describe('StageRunner (real Postgres)', () => {
     await statusOf(runner, runId, 'SUCCESS');
     expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeQueued#1', 'DoeStarted#1', 'DoeCompleted#1']);
     const logged = (await store.readStream(`doe-run-${runId}`)).filter((e) => e.type === 'JobLogged');
-    expect(logged.flatMap((e) => (e.data.lines as { message: string }[]).map((l) => l.message))).toEqual([`attempt 1 started on ${runner.replicaId}`, 'designing']);
+    expect(logged.flatMap((e) => (e.data.lines as { message: string }[]).map((l) => l.message))).toEqual([
+      `attempt 1 started on ${runner.replicaId}`,
+      'designing',
+    ]);
   });
 
   it('starts one job however often its trigger comes, from one runner or two', async () => {
@@ -128,7 +132,7 @@ describe('StageRunner (real Postgres)', () => {
     work = async () => {
       throw new VistaError('invalid', 'factor x1 does not vary in the deck');
     };
-    const runner = (await newRunner());
+    const runner = await newRunner();
     const runId = randomUUID();
     await runner.request(trigger(runId));
 
@@ -142,7 +146,7 @@ describe('StageRunner (real Postgres)', () => {
       context.signal.addEventListener('abort', () => (aborted = true));
       return hanging(job, context);
     };
-    const runner = (await newRunner());
+    const runner = await newRunner();
     const runId = randomUUID();
     await runner.request(trigger(runId, randomUUID(), 300));
 
@@ -153,7 +157,7 @@ describe('StageRunner (real Postgres)', () => {
 
   it('cancels a running job on stop, and a retry runs attempt 2 to the end keeping attempt 1', async () => {
     work = hanging;
-    const runner = (await newRunner());
+    const runner = await newRunner();
     const runId = randomUUID();
     await runner.request(trigger(runId));
     await statusOf(runner, runId, 'RUNNING');
@@ -179,7 +183,7 @@ describe('StageRunner (real Postgres)', () => {
 
   it('records a trigger that arrives after the run was stopped as CANCELLED at once; the retry starts it', async () => {
     work = completing;
-    const runner = (await newRunner());
+    const runner = await newRunner();
     const runId = randomUUID();
     await runner.stop(control(runId, 20));
 
@@ -193,7 +197,7 @@ describe('StageRunner (real Postgres)', () => {
 
   it('ignores a stop older than the retry already seen (a redelivered control)', async () => {
     work = completing;
-    const runner = (await newRunner());
+    const runner = await newRunner();
     const runId = randomUUID();
     await runner.retry(control(runId, 31));
     await runner.stop(control(runId, 30));
@@ -271,7 +275,9 @@ describe('StageRunner (real Postgres)', () => {
     expect(calls).toBe(2);
     expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeQueued#1', 'DoeStarted#1', 'DoeCompleted#1']);
     const lines = (await store.readStream(`doe-run-${runId}`)).filter((e) => e.type === 'JobLogged').flatMap((e) => e.data.lines as { message: string }[]);
-    expect(lines.map((l) => l.message)).toContain(`attempt 1 taken over at step doe by ${successor.replicaId}: the replica running it stopped renewing its lease`);
+    expect(lines.map((l) => l.message)).toContain(
+      `attempt 1 taken over at step doe by ${successor.replicaId}: the replica running it stopped renewing its lease`,
+    );
   });
 
   it('runs no more jobs at once than it has workers; the rest wait QUEUED and their timeout counts from RUNNING', async () => {
@@ -314,7 +320,7 @@ describe('StageRunner (real Postgres)', () => {
     expect(ran).toEqual([busy]);
   });
 
-  it('takes one kit\'s single job before another kit\'s many queued earlier, and a higher priority before both', async () => {
+  it("takes one kit's single job before another kit's many queued earlier, and a higher priority before both", async () => {
     const order: string[] = [];
     let release: () => void = () => undefined;
     work = async (job, context) => {

@@ -190,7 +190,10 @@ export class StageRunner {
     const now = new Date().toISOString();
     const job = { kitId: trigger.kitId, runId: trigger.runId, jobId: trigger.jobId, attempt: 1, step: this.spec.steps[0]! };
     const priority = trigger.priority ?? 0;
-    const events = [...(trigger.leading ?? []), lifecycleEvent(this.spec, 'requested', job, { requestedAt: now, timeoutMs: trigger.timeoutMs, ...trigger.fields })];
+    const events = [
+      ...(trigger.leading ?? []),
+      lifecycleEvent(this.spec, 'requested', job, { requestedAt: now, timeoutMs: trigger.timeoutMs, ...trigger.fields }),
+    ];
     events.push(
       stopped
         ? lifecycleEvent(this.spec, 'cancelled', job, { cancelledAt: now, reason: `the run was stopped before ${this.spec.jobType} began` })
@@ -232,7 +235,10 @@ export class StageRunner {
       const active = isActive(job);
       if (!active && leading.length === 0) break;
       const events = [...leading];
-      if (active) events.push(lifecycleEvent(this.spec, 'cancelled', job, { cancelledAt: new Date().toISOString(), reason: control.reason || `stopped by ${control.actor}` }));
+      if (active)
+        events.push(
+          lifecycleEvent(this.spec, 'cancelled', job, { cancelledAt: new Date().toISOString(), reason: control.reason || `stopped by ${control.actor}` }),
+        );
       try {
         await this.inTransaction(trx, async (tx) => {
           await this.append(control.runId, run.version, events, this.metadata(job ?? control, control.correlationId, control.actor, control.eventId), tx);
@@ -278,7 +284,14 @@ export class StageRunner {
       }
       try {
         await this.inTransaction(trx, async (tx) => {
-          await this.appendAndQueue(control.runId, run.version, events, this.metadata(next ?? job ?? control, control.correlationId, control.actor, control.eventId), next, tx);
+          await this.appendAndQueue(
+            control.runId,
+            run.version,
+            events,
+            this.metadata(next ?? job ?? control, control.correlationId, control.actor, control.eventId),
+            next,
+            tx,
+          );
           await this.controls.record(control.runId, 'retry', control.position, tx);
         });
         retried = next;
@@ -310,7 +323,9 @@ export class StageRunner {
     const runIds = [...this.inFlight.keys()];
     for (const { controller } of this.inFlight.values()) controller.abort(new StageStopped('shutdown'));
     await Promise.allSettled([...this.inFlight.values()].map((job) => job.done));
-    await this.queue.release(this.replicaId, runIds).catch((error: unknown) => this.options.logger.warn(`could not give back leases: ${(error as Error).message}`));
+    await this.queue
+      .release(this.replicaId, runIds)
+      .catch((error: unknown) => this.options.logger.warn(`could not give back leases: ${(error as Error).message}`));
   }
 
   /** Runs currently worked on by this replica. */
@@ -352,7 +367,9 @@ export class StageRunner {
       .then(async (ended) => {
         if (ended) await this.queue.remove(claimed.runId, claimed.attempt);
       })
-      .catch((error: unknown) => this.options.logger.error(`${this.spec.jobType} job of run ${claimed.runId} could not be settled: ${(error as Error)?.message}`))
+      .catch((error: unknown) =>
+        this.options.logger.error(`${this.spec.jobType} job of run ${claimed.runId} could not be settled: ${(error as Error)?.message}`),
+      )
       .finally(() => {
         this.inFlight.delete(claimed.runId);
         jobsMetrics.running.set({ stage: this.spec.jobType }, this.inFlight.size);
@@ -425,12 +442,19 @@ export class StageRunner {
     let version = run.version;
     const metadata = this.metadata(job, run.correlationId ?? runId, this.actor);
     const lines: JobLogLineV1[] = [];
-    const log = (message: string, level: LogLevel = 'info') => lines.push({ at: new Date().toISOString(), level, task: job.step, message: message.slice(0, 4000) });
+    const log = (message: string, level: LogLevel = 'info') =>
+      lines.push({ at: new Date().toISOString(), level, task: job.step, message: message.slice(0, 4000) });
     const withLog = (events: { type: string; data: Record<string, unknown> }[]) => {
       const taken = lines.splice(0, 500);
       return taken.length === 0
         ? events
-        : [...events, { type: 'JobLogged', data: { kitId: job.kitId, runId: job.runId, jobId: job.jobId, attempt: job.attempt, jobType: this.spec.jobType, lines: taken } }];
+        : [
+            ...events,
+            {
+              type: 'JobLogged',
+              data: { kitId: job.kitId, runId: job.runId, jobId: job.jobId, attempt: job.attempt, jobType: this.spec.jobType, lines: taken },
+            },
+          ];
     };
     const appendOrStop = async (events: { type: string; data: Record<string, unknown> }[], inTransaction?: (trx: Transaction<any>) => Promise<void>) => {
       try {
@@ -512,14 +536,18 @@ export class StageRunner {
       const cause = controller.signal.aborted ? (controller.signal.reason as StageStopped | undefined)?.stopCause : undefined;
       if (cause === 'timeout') {
         log(`timed out after ${job.timeoutMs} ms in step ${job.step}`, 'error');
-        await this.settleQuietly(() => appendOrStop([lifecycleEvent(this.spec, 'timedOut', job, { timedOutAt: new Date().toISOString(), timeoutMs: job.timeoutMs })]));
+        await this.settleQuietly(() =>
+          appendOrStop([lifecycleEvent(this.spec, 'timedOut', job, { timedOutAt: new Date().toISOString(), timeoutMs: job.timeoutMs })]),
+        );
         jobsMetrics.outcomes.inc({ stage, status: 'TIMEOUT' });
         return true;
       }
       if (cause === undefined && !(error instanceof ConflictError)) {
         const reason = error instanceof Error ? error.message : String(error);
         log(`failed in step ${job.step}: ${reason}`, 'error');
-        await this.settleQuietly(() => appendOrStop([lifecycleEvent(this.spec, 'failed', job, { failedAt: new Date().toISOString(), reason: reason.slice(0, 4000) })]));
+        await this.settleQuietly(() =>
+          appendOrStop([lifecycleEvent(this.spec, 'failed', job, { failedAt: new Date().toISOString(), reason: reason.slice(0, 4000) })]),
+        );
         jobsMetrics.outcomes.inc({ stage, status: 'FAILED' });
         return true;
       }

@@ -53,7 +53,11 @@ describe('runService (a service process from dist)', () => {
   };
   const serving = async (port: number, started: Run) => {
     await waitFor(
-      () => fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok, () => false),
+      () =>
+        fetch(`http://127.0.0.1:${port}/health/live`).then(
+          (r) => r.ok,
+          () => false,
+        ),
       `fixture serving on ${port}:\n${started.output.join('\n')}`,
       30_000,
     );

@@ -25,7 +25,14 @@ export default workerTask<ParseDeckInput, never, ParseDeckOutcome>((input) => {
     const statistics = computeStatistics(table);
     return {
       ok: true,
-      parsed: { columns: table.columns, factors: table.factors, responses: table.responses, rowCount: table.rows.length, rowsJson: JSON.stringify(table.rows), statistics },
+      parsed: {
+        columns: table.columns,
+        factors: table.factors,
+        responses: table.responses,
+        rowCount: table.rows.length,
+        rowsJson: JSON.stringify(table.rows),
+        statistics,
+      },
     };
   } catch (error) {
     if (error instanceof DeckValidationError) return { ok: false, message: error.message, issues: error.issues };

@@ -73,7 +73,10 @@ export class KitsController {
     let etag = weakEtag('kit', kitId, state.freshness.position);
     if (queued.length > 0) {
       const runId = state.run!.runId;
-      const places = await this.queues.positions(queued.map((stage) => ({ jobType: stage.jobType, runId })), call);
+      const places = await this.queues.positions(
+        queued.map((stage) => ({ jobType: stage.jobType, runId })),
+        call,
+      );
       for (const stage of queued) {
         const place = places.get(`${stage.jobType}:${runId}`);
         if (place) stage.queue = { position: place.position, waiting: place.waiting };

@@ -171,7 +171,9 @@ describe('execution under load, on the real platform processes', () => {
       // The kit's state says where its latest run's queued job stands, as the stage service sees it.
       const place = await waitFor(
         async () => {
-          const state = (await (await fetch(api(`/kits/${kit}/state`))).json()) as { stages: { status: string; queue?: { position: number; waiting: number } }[] };
+          const state = (await (await fetch(api(`/kits/${kit}/state`))).json()) as {
+            stages: { status: string; queue?: { position: number; waiting: number } }[];
+          };
           return state.stages.find((stage) => stage.status === 'QUEUED' && stage.queue)?.queue;
         },
         'a queued job of the kit with its place in the queue',

@@ -14,7 +14,8 @@ export class MlEnvironment {
 export type MlConfig = ReturnType<typeof loadMlConfig>;
 
 /** The ML service's whole configuration, validated once at boot. */
-export const loadMlConfig = (env: Record<string, string | undefined>) => loadEnvironment([DatabaseEnvironment, BusEnvironment, ServiceEnvironment, JobsEnvironment, MlEnvironment] as const, env);
+export const loadMlConfig = (env: Record<string, string | undefined>) =>
+  loadEnvironment([DatabaseEnvironment, BusEnvironment, ServiceEnvironment, JobsEnvironment, MlEnvironment] as const, env);
 
 export const ML_CONFIG = Symbol('ML_CONFIG');
 export const ML_SCHEMA = 'ml';

@@ -14,7 +14,12 @@ export interface MlPipelineTaskInput {
 /** Runs on the service's warm worker pool. */
 export default workerTask<MlPipelineTaskInput, StepReport, MlPipelineResult>((input, progress) =>
   runMlPipeline(
-    { table: JSON.parse(input.datasetJson) as TableArtifact, response: input.response, params: input.params, ...(input.bounds ? { bounds: input.bounds } : {}) },
+    {
+      table: JSON.parse(input.datasetJson) as TableArtifact,
+      response: input.response,
+      params: input.params,
+      ...(input.bounds ? { bounds: input.bounds } : {}),
+    },
     progress,
   ),
 );

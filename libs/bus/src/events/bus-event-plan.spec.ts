@@ -100,7 +100,9 @@ describe('planDurables', () => {
   it('refuses consumer settings that differ between the handlers of one durable', () => {
     const handlers = [...discovered(new MlHandlers()), ...discovered(new MoreMlHandlers()).filter((h) => h.definition.type === 'KitRunStopped')];
 
-    expect(() => planDurables(handlers)).toThrow('durable "ml" has conflicting maxDeliver: 7 on MlHandlers.onDoeCompleted, 3 on MoreMlHandlers.onKitRunStopped; set it once per durable');
+    expect(() => planDurables(handlers)).toThrow(
+      'durable "ml" has conflicting maxDeliver: 7 on MlHandlers.onDoeCompleted, 3 on MoreMlHandlers.onKitRunStopped; set it once per durable',
+    );
   });
 
   it('filters a single-type durable on that event subject and any other on every event', () => {

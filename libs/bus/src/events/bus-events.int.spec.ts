@@ -174,7 +174,9 @@ describe('BusEventsModule (real NATS JetStream)', () => {
     const starting = NestFactory.createApplicationContext(appModule(bus.namespace, [TrainingHandlers, SecondTrainer]), { logger: false });
 
     await expect(starting).rejects.toThrow(BusEventDeclarationError);
-    await expect(starting).rejects.toThrow(/DoeCompleted is handled twice on durable "ml": by TrainingHandlers\.onDoeCompleted and by SecondTrainer\.trainAgain/);
+    await expect(starting).rejects.toThrow(
+      /DoeCompleted is handled twice on durable "ml": by TrainingHandlers\.onDoeCompleted and by SecondTrainer\.trainAgain/,
+    );
     // Nothing was consumed: no durable was created for the refused declarations.
     await expect(bus.jsm.consumers.info(bus.names.eventsStream, 'ml')).rejects.toThrow(/not found/i);
   });

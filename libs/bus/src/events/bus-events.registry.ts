@@ -109,6 +109,8 @@ export function dispatch(plan: DurablePlan, event: DeliveredEvent<object>, deliv
   const handler = plan.handlers.get(event.envelope.type);
   if (!handler) return Promise.resolve({ kind: 'skipped', reason: `no handler for ${event.envelope.type} on durable "${plan.durable}"` });
   const delivery: BusEventDelivery = { position: event.position, durable: plan.durable, deliveryCount };
-  const method = (handler.instance as Record<string, (envelope: EventEnvelope<object>, delivery: BusEventDelivery) => Promise<HandlerResult>>)[handler.methodName]!;
+  const method = (handler.instance as Record<string, (envelope: EventEnvelope<object>, delivery: BusEventDelivery) => Promise<HandlerResult>>)[
+    handler.methodName
+  ]!;
   return method.call(handler.instance, event.envelope, delivery);
 }

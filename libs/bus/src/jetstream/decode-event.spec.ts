@@ -71,7 +71,12 @@ describe('decodeEvent', () => {
   it('ignores an event of a type the consumer does not take, without validating its payload', () => {
     const invalid = encodeEnvelope(doeStartedEnvelope({ data: { kitId: 'seven' } }));
 
-    expect(decodeEvent(invalid, 3, (type) => type === 'DoeCompleted')).toEqual({ ok: false, ignored: true, type: 'DoeStarted', reason: 'DoeStarted is not handled here' });
+    expect(decodeEvent(invalid, 3, (type) => type === 'DoeCompleted')).toEqual({
+      ok: false,
+      ignored: true,
+      type: 'DoeStarted',
+      reason: 'DoeStarted is not handled here',
+    });
   });
 
   it('still refuses an invalid payload of a type the consumer takes', () => {

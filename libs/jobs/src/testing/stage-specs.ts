@@ -5,7 +5,15 @@ export const DOE_SPEC: StageSpec = {
   jobType: 'doe',
   streamPrefix: 'doe-run-',
   steps: ['doe'],
-  events: { requested: 'DoeRequested', queued: 'DoeQueued', started: 'DoeStarted', failed: 'DoeFailed', timedOut: 'DoeTimedOut', cancelled: 'DoeCancelled', completed: { doe: 'DoeCompleted' } },
+  events: {
+    requested: 'DoeRequested',
+    queued: 'DoeQueued',
+    started: 'DoeStarted',
+    failed: 'DoeFailed',
+    timedOut: 'DoeTimedOut',
+    cancelled: 'DoeCancelled',
+    completed: { doe: 'DoeCompleted' },
+  },
   stepInEvents: false,
 };
 

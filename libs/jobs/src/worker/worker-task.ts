@@ -3,9 +3,7 @@ import { VistaError, type ErrorCode } from '@vista/contracts';
 
 /** What a task sends on its port: progress while it works, then one result or error, in that order. */
 export type WorkerReply<TProgress, TResult> =
-  | { kind: 'progress'; progress: TProgress }
-  | { kind: 'result'; result: TResult }
-  | { kind: 'error'; code: ErrorCode | 'internal'; message: string };
+  { kind: 'progress'; progress: TProgress } | { kind: 'result'; result: TResult } | { kind: 'error'; code: ErrorCode | 'internal'; message: string };
 
 /** What the pool hands a task: its input and the port its replies go back on. */
 export interface WorkerTaskMessage<TInput> {

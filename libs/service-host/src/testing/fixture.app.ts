@@ -50,7 +50,11 @@ export function runFixture(tracing: TracingHandle, command?: string): Promise<vo
           migrations: {
             '2026-12-02T00:00_create-things': {
               up: async (db) => {
-                await db.schema.withSchema(schema).createTable('things').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
+                await db.schema
+                  .withSchema(schema)
+                  .createTable('things')
+                  .addColumn('id', 'integer', (c) => c.primaryKey())
+                  .execute();
               },
             },
           },

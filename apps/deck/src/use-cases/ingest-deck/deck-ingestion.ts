@@ -102,7 +102,8 @@ export class DeckIngestion {
     const outcome = await this.stages.pool.run<ParseDeckInput, never, ParseDeckOutcome>(PARSE_DECK_WORKER, input, signal ? { signal } : {});
     if (outcome.ok) return outcome.parsed;
     const issues = outcome.issues.map((i) => ({
-      path: [i.row !== undefined ? `row ${i.row}` : undefined, i.column !== undefined ? `column ${i.column}` : undefined].filter(Boolean).join(', ') || undefined,
+      path:
+        [i.row !== undefined ? `row ${i.row}` : undefined, i.column !== undefined ? `column ${i.column}` : undefined].filter(Boolean).join(', ') || undefined,
       message: i.message,
     }));
     throw new ValidationError(outcome.message, issues);

@@ -53,7 +53,17 @@ export class RunDoeUseCase {
       seed: params.seed,
     };
     const digest = await this.artifacts.put(artifactName.dataset(datasetId), contentJson);
-    await this.datasets.insert({ datasetId, runId: job.runId, jobId: job.jobId, attempt: job.attempt, designType: params.design, pointCount: plan.points.length, dataInfo, contentJson, digest });
+    await this.datasets.insert({
+      datasetId,
+      runId: job.runId,
+      jobId: job.jobId,
+      attempt: job.attempt,
+      designType: params.design,
+      pointCount: plan.points.length,
+      dataInfo,
+      contentJson,
+      digest,
+    });
     context.log(`stored dataset ${datasetId} (${plan.points.length} rows, ${digest})`);
     await context.completeStep('doe', {
       designType: params.design,

@@ -39,12 +39,19 @@ export class RunMlUseCase {
     const result = await context.runTask<MlPipelineTaskInput, StepReport, MlPipelineResult>(
       PIPELINE_WORKER,
       { datasetJson, response, params, ...(chain.bounds ? { bounds: chain.bounds } : {}) },
-      onProgress
+      onProgress,
     );
     await Promise.all(steps);
 
     const metrics = { rmse: result.metrics.rmse, mae: result.metrics.mae, r2: result.metrics.r2 };
-    const lineage = { deckId: chain.deckId, datasetId: job.input.datasetId, designType: chain.designType, runId: job.runId, jobId: job.jobId, attempt: job.attempt };
+    const lineage = {
+      deckId: chain.deckId,
+      datasetId: job.input.datasetId,
+      designType: chain.designType,
+      runId: job.runId,
+      jobId: job.jobId,
+      attempt: job.attempt,
+    };
     const artifactJson = JSON.stringify(result.artifact);
     const digest = await this.artifacts.put(artifactName.model(modelId), artifactJson);
     const modelVersion = await this.models.register({
@@ -59,10 +66,19 @@ export class RunMlUseCase {
       artifactJson,
       digest,
     });
-    context.log(`tested on ${result.testRows} rows: RMSE ${fmt(metrics.rmse)}, MAE ${fmt(metrics.mae)}, R² ${fmt(metrics.r2)}; registered model ${modelId} as version ${modelVersion}`);
+    context.log(
+      `tested on ${result.testRows} rows: RMSE ${fmt(metrics.rmse)}, MAE ${fmt(metrics.mae)}, R² ${fmt(metrics.r2)}; registered model ${modelId} as version ${modelVersion}`,
+    );
     await context.completeStep(
       'test',
-      { modelId, ...metrics, algorithm: result.artifact.model.algorithm, testRows: result.testRows, validation: result.validation, chain: { ...chain, response } },
+      {
+        modelId,
+        ...metrics,
+        algorithm: result.artifact.model.algorithm,
+        testRows: result.testRows,
+        validation: result.validation,
+        chain: { ...chain, response },
+      },
       [
         {
           type: 'ModelRegistered',

@@ -22,14 +22,23 @@ export class RunOptimizationUseCase {
     const modelId = String(job.input.modelId);
     const artifactJson = await this.artifacts.get(artifactName.model(modelId));
     const datasetJson = params.tuneHyperparameters && chain.datasetId ? await this.artifacts.get(artifactName.dataset(chain.datasetId)) : undefined;
-    context.log(`${params.goal}${params.target !== undefined ? ` ${params.target}` : ''} of model ${modelId}: ${params.starts} starts${params.tuneHyperparameters ? ', tuning hyperparameters' : ''}`);
+    context.log(
+      `${params.goal}${params.target !== undefined ? ` ${params.target}` : ''} of model ${modelId}: ${params.starts} starts${params.tuneHyperparameters ? ', tuning hyperparameters' : ''}`,
+    );
     const outcome = await context.runTask<OptimizationTaskInput, string, OptimizationOutcome>(OPTIMIZATION_WORKER, {
       artifactJson,
       params,
       ...(datasetJson ? { datasetJson } : {}),
     });
     const goal = { kind: params.goal, ...(params.target !== undefined ? { target: params.target } : {}) };
-    await this.results.save({ jobId: job.jobId, attempt: job.attempt, runId: job.runId, modelId, result: { ...outcome, trace: undefined, goal }, trace: outcome.trace });
+    await this.results.save({
+      jobId: job.jobId,
+      attempt: job.attempt,
+      runId: job.runId,
+      modelId,
+      result: { ...outcome, trace: undefined, goal },
+      trace: outcome.trace,
+    });
     context.log(`best after ${outcome.evaluations} evaluations: ${JSON.stringify(outcome.bestFactors)} → ${JSON.stringify(outcome.predicted)}`);
     await context.completeStep('optimize', {
       modelId,
