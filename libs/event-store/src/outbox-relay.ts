@@ -75,9 +75,14 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  /** Wakes the relay now instead of at its next poll (e.g. right after a local append). */
+  /**
+   * Wakes the relay now instead of at its next poll (e.g. right after a local append). The append may
+   * still be held back by the xmin rule for a few ms, so the backoff starts again from its shortest step
+   * rather than from wherever a quiet spell left it (up to the full poll interval).
+   */
   notify(): void {
     this.woken = true;
+    this.idleRounds = 0;
     this.wake?.();
   }
 
