@@ -3,8 +3,8 @@ import { JOB_STATUSES, JOB_TYPES, ML_STEPS } from '@vista/contracts';
 
 const DETAIL = { type: 'object', additionalProperties: true, nullable: true } as const;
 
-/** One step of an ML job attempt (`read.ml_step`), with what the step produced. */
-export class MlStepView {
+/** Where one step of an ML job attempt stands (`read.ml_step`). */
+export class MlStepBase {
   @ApiProperty({ enum: ML_STEPS }) step!: string;
   @ApiProperty({ description: 'Place of the step in the ML job (1–4).' }) stepOrder!: number;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
@@ -12,6 +12,11 @@ export class MlStepView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) requestedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty() position!: number;
+}
+
+/** One step of an ML job attempt, with what the step produced. */
+export class MlStepView extends MlStepBase {
   @ApiProperty({
     ...DETAIL,
     description:
@@ -19,7 +24,6 @@ export class MlStepView {
       'training `{modelId, algorithm, hyperparameters}`, test `{modelId, rmse, mae, r2, algorithm, testRows, validation}`.',
   })
   detail!: Record<string, unknown> | null;
-  @ApiProperty() position!: number;
 }
 
 /** One attempt of a job: its stage row (for ML, its steps' rows rolled up). */
@@ -77,25 +81,15 @@ export class JobLogPage {
   nextOffset!: number | null;
 }
 
-const SUMMARY = { type: 'object', additionalProperties: true, nullable: true } as const;
-
 /** One step of an ML attempt in a kit's state: where it stands and its headline figures. */
-export class MlStepState {
-  @ApiProperty({ enum: ML_STEPS }) step!: string;
-  @ApiProperty({ description: 'Place of the step in the ML job (1–4).' }) stepOrder!: number;
-  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
-  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) requestedAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+export class MlStepState extends MlStepBase {
   @ApiProperty({
-    ...SUMMARY,
+    ...DETAIL,
     description:
       'Headline figures once the step succeeded: preprocess `{rowsIn, rowsOut}`, scaling `{method}`, training `{modelId, algorithm, hyperparameters}`, ' +
       "test `{rmse, mae, r2, testRows}`. The step's full output (report, scaler, validation) is at the stage's `links.job`.",
   })
   summary!: Record<string, unknown> | null;
-  @ApiProperty() position!: number;
 }
 
 /** Where a stage's large details are. */
@@ -125,7 +119,7 @@ export class StageState {
   @ApiProperty({ nullable: true, type: Number }) timeoutMs!: number | null;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({
-    ...SUMMARY,
+    ...DETAIL,
     description:
       'Headline figures once the job succeeded: deck `{deckId, sourcePath, rowCount, factors, responses}`, doe `{designType, ' +
       'pointCount, datasetId}`, optimize `{modelId, bestFactors, predicted, objective, goal, evaluations, starts}`; ML has its figures on its ' +
