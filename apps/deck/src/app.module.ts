@@ -9,7 +9,7 @@ import { IdempotentCommandRepository } from './repositories/idempotent-command.r
 import { UploadStore } from './uploads/upload-store.js';
 import { CollectDeckUseCase } from './use-cases/collect-deck/collect-deck.use-case.js';
 import { IdempotentCommands } from './use-cases/idempotent-commands.js';
-import { DeckIngestion } from './use-cases/ingest-deck/deck-ingestion.js';
+import { PARSE_DECK_WORKER, DeckIngestion } from './use-cases/ingest-deck/deck-ingestion.js';
 import { IngestDeckUseCase } from './use-cases/ingest-deck/ingest-deck.use-case.js';
 import { RetryKitRunUseCase } from './use-cases/retry-kit-run/retry-kit-run.use-case.js';
 import { StartKitRunUseCase } from './use-cases/start-kit-run/start-kit-run.use-case.js';
@@ -20,7 +20,10 @@ export class DeckModule {
   static forRoot(config: DeckConfig): DynamicModule {
     return {
       module: DeckModule,
-      imports: [ServiceInfrastructureModule.forRoot({ name: 'deck', schema: DECK_SCHEMA, config }), JobsModule.forRoot('deck', config)],
+      imports: [
+        ServiceInfrastructureModule.forRoot({ name: 'deck', schema: DECK_SCHEMA, config }),
+        JobsModule.forRoot('deck', config, { preload: PARSE_DECK_WORKER }),
+      ],
       controllers: [DeckCommands],
       providers: [
         { provide: DECK_CONFIG, useValue: config },

@@ -15,8 +15,10 @@ export class JobsEnvironment {
   @IsInt() @Min(64) @Max(65_536) JOB_WORKER_HEAP_MB = 1_024;
 }
 
-/** The job settings a stage host reads from its service's validated config. */
-export type JobsSettings = Readonly<Pick<JobsEnvironment, 'JOB_WORKERS' | 'JOB_LEASE_MS' | 'JOB_HEARTBEAT_MS' | 'JOB_POLL_MS' | 'JOB_WORKER_HEAP_MB'>>;
+/** The job settings a stage host reads from its service's validated config (and the worker module to preload). */
+export type JobsSettings = Readonly<Pick<JobsEnvironment, 'JOB_WORKERS' | 'JOB_LEASE_MS' | 'JOB_HEARTBEAT_MS' | 'JOB_POLL_MS' | 'JOB_WORKER_HEAP_MB'>> & {
+  readonly preload?: URL;
+};
 
 /** Injection token of the JobsSettings a stage service provides from its config. */
 export const JOBS_SETTINGS = Symbol('JOBS_SETTINGS');

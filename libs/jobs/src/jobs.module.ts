@@ -10,11 +10,12 @@ import { StageHostFactory } from './stage-host.factory.js';
  */
 @Module({})
 export class JobsModule {
-  static forRoot(stage: JobType, settings: JobsSettings): DynamicModule {
+  /** `preload`: the stage's main worker module, which every worker loads as it starts. */
+  static forRoot(stage: JobType, settings: JobsSettings, options: { preload?: URL } = {}): DynamicModule {
     return {
       module: JobsModule,
       controllers: [queuePositionsCommands(stage)],
-      providers: [{ provide: JOBS_SETTINGS, useValue: settings }, StageHostFactory],
+      providers: [{ provide: JOBS_SETTINGS, useValue: { ...settings, preload: options.preload } }, StageHostFactory],
       exports: [StageHostFactory],
     };
   }

@@ -25,7 +25,11 @@ export class StageHostFactory implements OnApplicationBootstrap, OnApplicationSh
     @Inject(DATABASE) private readonly db: Kysely<any>,
     private readonly store: EventStore,
   ) {
-    this.pool = new WorkerPool({ size: settings.JOB_WORKERS, maxOldGenerationSizeMb: settings.JOB_WORKER_HEAP_MB });
+    this.pool = new WorkerPool({
+      size: settings.JOB_WORKERS,
+      maxOldGenerationSizeMb: settings.JOB_WORKER_HEAP_MB,
+      ...(settings.preload ? { preload: settings.preload } : {}),
+    });
   }
 
   create(definition: StageDefinition): StageHost {

@@ -2,10 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { type StageEvent, foldStage, isActive, isRetryable, lifecycleEvent } from './stage-job.js';
 import { ML_SPEC as ML } from './testing/stage-specs.js';
 
-
 const ref = { kitId: 7, runId: 'run-1', jobId: 'job-1' };
 const at = '2026-11-22T10:00:00.000Z';
-const ev = (type: string, data: Record<string, unknown>, causationId?: string): StageEvent => ({ type, data: { ...ref, ...data }, ...(causationId ? { causationId } : {}) });
+const ev = (type: string, data: Record<string, unknown>, causationId?: string): StageEvent => ({
+  type,
+  data: { ...ref, ...data },
+  ...(causationId ? { causationId } : {}),
+});
 
 describe('a stage job folded from its events', () => {
   it('keeps the first request as the input and moves step by step to SUCCESS', () => {
@@ -33,7 +36,12 @@ describe('a stage job folded from its events', () => {
     expect(failed.job).toMatchObject({ status: 'FAILED', step: 'preprocess', reason: 'the response y is constant' });
     expect(isRetryable(failed.job)).toBe(true);
 
-    const retry = lifecycleEvent(ML, 'requested', { ...failed.job!, attempt: 2, step: 'preprocess' }, { requestedAt: at, timeoutMs: 1000, ...failed.job!.input });
+    const retry = lifecycleEvent(
+      ML,
+      'requested',
+      { ...failed.job!, attempt: 2, step: 'preprocess' },
+      { requestedAt: at, timeoutMs: 1000, ...failed.job!.input },
+    );
     expect(retry).toEqual({
       type: 'MlStepRequested',
       data: { ...ref, attempt: 2, step: 'preprocess', stepOrder: 1, requestedAt: at, timeoutMs: 1000, datasetId: 'd-1' },
@@ -53,7 +61,11 @@ describe('a stage job folded from its events', () => {
       ev(ML.events.completed[step]!, { attempt: 1, completedAt: at }),
     ]);
     expect(foldStage(ML, events).job?.status).toBe('RUNNING');
-    const done = foldStage(ML, [...events, ev('MlStepRequested', { attempt: 1, step: 'test', stepOrder: 4, requestedAt: at, timeoutMs: 1000 }), ev('MlTestCompleted', { attempt: 1, completedAt: at })]);
+    const done = foldStage(ML, [
+      ...events,
+      ev('MlStepRequested', { attempt: 1, step: 'test', stepOrder: 4, requestedAt: at, timeoutMs: 1000 }),
+      ev('MlTestCompleted', { attempt: 1, completedAt: at }),
+    ]);
     expect(done.job).toMatchObject({ status: 'SUCCESS', step: 'test', finishedAt: at });
     expect(isActive(done.job)).toBe(false);
     expect(isRetryable(done.job)).toBe(false);

@@ -10,6 +10,8 @@ export interface WorkerPoolOptions {
   readonly size?: number;
   /** Heap limit of each worker: a task that exceeds it fails instead of growing the process. */
   readonly maxOldGenerationSizeMb?: number;
+  /** The service's main task module, loaded by every worker as it starts, so even the first task finds it warm. */
+  readonly preload?: URL;
 }
 
 export interface PoolTaskOptions<TProgress> {
@@ -41,6 +43,7 @@ export class WorkerPool {
       maxThreads: size,
       // Warm for good: an idle worker is not torn down (its modules would load again).
       idleTimeout: 2 ** 31 - 1,
+      ...(options.preload ? { filename: fileURLToPath(options.preload) } : {}),
       ...(options.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } } : {}),
     });
   }

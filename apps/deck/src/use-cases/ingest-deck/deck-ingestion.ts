@@ -8,7 +8,8 @@ import type { ParseDeckInput } from '../../domain/parse-deck.js';
 import { DeckRepository } from '../../repositories/deck.repository.js';
 import type { ParseDeckOutcome, ParsedDeck } from '../../workers/parse-deck.worker.js';
 
-const PARSE_DECK_WORKER = new URL('../../workers/parse-deck.worker.js', import.meta.url);
+/** The service's worker module (preloaded by every worker of its pool). */
+export const PARSE_DECK_WORKER = new URL('../../workers/parse-deck.worker.js', import.meta.url);
 
 export interface DeckSource {
   readonly name: string;

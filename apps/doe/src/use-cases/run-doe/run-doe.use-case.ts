@@ -9,7 +9,8 @@ import { ExternalEvaluator } from '../../labelling/external-evaluator.js';
 import { DatasetRepository } from '../../repositories/dataset.repository.js';
 import type { DesignTaskInput, DesignTaskResult } from '../../workers/design.worker.js';
 
-const DESIGN_WORKER = new URL('../../workers/design.worker.js', import.meta.url);
+/** The service's worker module (preloaded by every worker of its pool). */
+export const DESIGN_WORKER = new URL('../../workers/design.worker.js', import.meta.url);
 
 /**
  * A DOE job's work: reads the collected deck, generates the design over its factor ranges in a

@@ -7,7 +7,8 @@ import type { MlPipelineResult, ResolvedMlParams, StepReport } from '../../domai
 import { ModelRepository } from '../../repositories/model.repository.js';
 import type { MlPipelineTaskInput } from '../../workers/ml-pipeline.worker.js';
 
-const PIPELINE_WORKER = new URL('../../workers/ml-pipeline.worker.js', import.meta.url);
+/** The service's worker module (preloaded by every worker of its pool). */
+export const PIPELINE_WORKER = new URL('../../workers/ml-pipeline.worker.js', import.meta.url);
 
 /**
  * An ML job's work: preprocess → scaling → training → test in a worker thread, each step recorded as

@@ -6,7 +6,8 @@ import { EVENT_TRACE_LIMIT, type OptimizationOutcome, type ResolvedOptimizeParam
 import { ResultRepository } from '../../repositories/result.repository.js';
 import type { OptimizationTaskInput } from '../../workers/optimization.worker.js';
 
-const OPTIMIZATION_WORKER = new URL('../../workers/optimization.worker.js', import.meta.url);
+/** The service's worker module (preloaded by every worker of its pool). */
+export const OPTIMIZATION_WORKER = new URL('../../workers/optimization.worker.js', import.meta.url);
 
 /** An optimisation job's work: loads the tested model and searches its factor space in a worker thread. */
 @Injectable()
