@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE } from '@vista/db';
 import { EventStore } from '@vista/event-store';
@@ -16,6 +16,7 @@ export type StageDefinition = Omit<StageHostOptions, 'db' | 'store' | 'pool' | '
  */
 @Injectable()
 export class StageHostFactory implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('StageHostFactory');
   private readonly hosts: StageHost[] = [];
   /** The service's warm workers: its stage's jobs run here, and any other heavy task of the service. */
   readonly pool: WorkerPool;
@@ -29,6 +30,7 @@ export class StageHostFactory implements OnApplicationBootstrap, OnApplicationSh
       size: settings.JOB_WORKERS,
       maxOldGenerationSizeMb: settings.JOB_WORKER_HEAP_MB,
       ...(settings.preload ? { preload: settings.preload } : {}),
+      onError: (error) => this.logger.error(`a worker failed outside any task: ${(error as Error)?.message ?? String(error)}`),
     });
   }
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
@@ -10,8 +11,13 @@ export interface WorkerPoolOptions {
   readonly size?: number;
   /** Heap limit of each worker: a task that exceeds it fails instead of growing the process. */
   readonly maxOldGenerationSizeMb?: number;
-  /** The service's main task module, loaded by every worker as it starts, so even the first task finds it warm. */
+  /**
+   * The service's main task module, loaded by every worker as it starts, so even the first task finds it
+   * warm (skipped where it is not built, e.g. a test running the service from its sources).
+   */
   readonly preload?: URL;
+  /** A worker that failed outside any task (e.g. its preload). */
+  readonly onError?: (error: unknown) => void;
 }
 
 export interface PoolTaskOptions<TProgress> {
@@ -38,14 +44,17 @@ export class WorkerPool {
 
   constructor(options: WorkerPoolOptions = {}) {
     const size = options.size ?? availableParallelism();
+    const preload = options.preload && existsSync(fileURLToPath(options.preload)) ? fileURLToPath(options.preload) : undefined;
     this.pool = new Piscina({
       minThreads: size,
       maxThreads: size,
       // Warm for good: an idle worker is not torn down (its modules would load again).
       idleTimeout: 2 ** 31 - 1,
-      ...(options.preload ? { filename: fileURLToPath(options.preload) } : {}),
+      ...(preload ? { filename: preload } : {}),
       ...(options.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } } : {}),
     });
+    // Without a listener, an error of a worker outside any task would end the process.
+    this.pool.on('error', (error: unknown) => options.onError?.(error));
   }
 
   get size(): number {
