@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { ValidationError } from '@vista/contracts';
-import { createValidationPipe } from '../http/validation.pipe.js';
+import { MAX_BODY_DEPTH, createValidationPipe, nestingDepth } from '../http/validation.pipe.js';
 import { HistoryQuery, JobLogsQuery, KitPageQuery, ModelPageQuery } from './paging.query.js';
 import { KitIdParams, RunIdParams } from './path.params.js';
 import { PredictRequest } from './predict.request.js';
@@ -204,5 +204,31 @@ describe('paging queries', () => {
   it('refuses a page size above 200 and an unknown parameter', async () => {
     const error = await rejection(validate(KitPageQuery, 'query', { pageSize: '500', sort: 'name' }));
     expect(error.issues?.map((i) => i.path).sort()).toEqual(['pageSize', 'sort']);
+  });
+});
+
+describe('deeply nested bodies', () => {
+  const nested = (levels: number): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i++) value = { a: value };
+    return value;
+  };
+
+  it('counts nesting without recursion, stopping past the limit', () => {
+    expect(nestingDepth(7, 32)).toBe(0);
+    expect(nestingDepth({ a: [1, { b: 2 }] }, 32)).toBe(3);
+    expect(nestingDepth(nested(10_000), 32)).toBe(33);
+  });
+
+  it('refuses a body nested 10,000 levels deep with a clear error naming the body, instead of overflowing the stack', async () => {
+    const error = await rejection(validate(StartKitRunRequest, 'body', { sourcePath: 'deck.csv', params: nested(10_000) }));
+    expect(error.code).toBe('invalid');
+    expect(error.message).toBe(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
+    expect(error.issues).toEqual([{ path: 'body', message: `nested more than ${MAX_BODY_DEPTH} levels deep` }]);
+  });
+
+  it('still validates an ordinary nested body field by field', async () => {
+    const error = await rejection(validate(StartKitRunRequest, 'body', { sourcePath: 'deck.csv', params: { doe: { points: -1 } } }));
+    expect(error.issues?.map((i) => i.path)).toContain('params.doe.points');
   });
 });

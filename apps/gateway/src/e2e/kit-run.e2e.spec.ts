@@ -227,6 +227,21 @@ describe('a kit run through the gateway, on the real platform processes', () => 
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(await eventCount()).toBe(before);
   });
+
+  it('answers a body nested 10,000 levels deep with 400 naming the body, and writes nothing', async () => {
+    const before = await eventCount();
+    const nested = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const res = await fetch(api('/kits/44/runs'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"sourcePath":"quadratic-surface.csv","params":${nested}}`,
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await res.json()) as { errors: { path: string }[] };
+    expect(problem.errors.map((e) => e.path)).toEqual(['body']);
+    expect(await eventCount()).toBe(before);
+  });
 });
 
 describe('jobs that run too long or are stopped', () => {
