@@ -26,12 +26,10 @@ export class MlStepView extends MlStepBase {
   detail!: Record<string, unknown> | null;
 }
 
-/** One attempt of a job: its stage row (for ML, its steps' rows rolled up). */
-export class JobAttemptView {
+/** Where one attempt of a job stands: what both a job's view and a kit's state show of it. */
+export class JobAttemptBase {
   @ApiProperty({ format: 'uuid' }) jobId!: string;
   @ApiProperty({ enum: JOB_TYPES }) jobType!: string;
-  @ApiProperty() kitId!: number;
-  @ApiProperty({ format: 'uuid' }) runId!: string;
   @ApiProperty({ description: '1 for the first attempt; each retry is the next.' }) attempt!: number;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Why it failed, timed out or was cancelled.' }) reason!: string | null;
@@ -41,6 +39,12 @@ export class JobAttemptView {
   finishedAt!: string | null;
   @ApiProperty({ nullable: true, type: Number }) timeoutMs!: number | null;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+/** One attempt of a job: its stage row (for ML, its steps' rows rolled up). */
+export class JobAttemptView extends JobAttemptBase {
+  @ApiProperty() kitId!: number;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
   @ApiProperty({
     ...DETAIL,
     description:
@@ -106,18 +110,7 @@ export class QueuePlace {
   @ApiProperty({ description: "Jobs waiting in the stage's queue." }) waiting!: number;
 }
 
-export class StageState {
-  @ApiProperty({ format: 'uuid' }) jobId!: string;
-  @ApiProperty({ enum: JOB_TYPES }) jobType!: string;
-  @ApiProperty({ description: '1 for the first attempt; each retry is the next.' }) attempt!: number;
-  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Why it failed, timed out or was cancelled.' }) reason!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) requestedAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it ended (completed, failed, timed out or cancelled).' })
-  finishedAt!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) timeoutMs!: number | null;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+export class StageState extends JobAttemptBase {
   @ApiProperty({
     ...DETAIL,
     description:

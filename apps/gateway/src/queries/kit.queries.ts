@@ -83,10 +83,7 @@ export class KitQueries {
               .executeTakeFirst()
           : undefined;
         const run = runId ? await trx.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst() : undefined;
-        const deck = await stageRows(trx, 'deck_collection', runId);
-        const doe = await stageRows(trx, 'doe_step', runId);
-        const ml = await stageRows(trx, 'ml_step', runId);
-        const optimize = await stageRows(trx, 'optimize_step', runId);
+        const { deckCollection: deck, doe, ml, optimize } = await runStageRows(trx, runId);
         const projector = await trx.selectFrom('projector_status').selectAll().where('projector', '=', 'projector').executeTakeFirst();
         const position = Math.max(
           kit.position,
@@ -125,12 +122,8 @@ export class KitQueries {
         const run = await trx.selectFrom('runs').select('run_id').where('run_id', '=', runId).executeTakeFirst();
         const rows = await trx.selectFrom('kit_state').selectAll().where('run_id', '=', runId).orderBy('current_order').orderBy('task_name').execute();
         if (!run && rows.length === 0) return undefined;
-        const stageRowsOfRun = [
-          ...(await stageRows(trx, 'deck_collection', runId)),
-          ...(await stageRows(trx, 'doe_step', runId)),
-          ...(await stageRows(trx, 'ml_step', runId)),
-          ...(await stageRows(trx, 'optimize_step', runId)),
-        ] as unknown as Record<string, unknown>[];
+        const stages = await runStageRows(trx, runId);
+        const stageRowsOfRun = [...stages.deckCollection, ...stages.doe, ...stages.ml, ...stages.optimize] as unknown as Record<string, unknown>[];
         return { runId, items: rows.map((row) => withJobTimes(toJobState(row), stageRowsOfRun)) };
       });
   }
@@ -143,10 +136,7 @@ export class KitQueries {
       .setAccessMode('read only')
       .execute(async (trx) => {
         const run = await trx.selectFrom('runs').select('run_id').where('run_id', '=', runId).executeTakeFirst();
-        const deckCollection = await stageRows(trx, 'deck_collection', runId);
-        const doe = await stageRows(trx, 'doe_step', runId);
-        const ml = await stageRows(trx, 'ml_step', runId);
-        const optimize = await stageRows(trx, 'optimize_step', runId);
+        const { deckCollection, doe, ml, optimize } = await runStageRows(trx, runId);
         if (!run && deckCollection.length + doe.length + ml.length + optimize.length === 0) return undefined;
         const camelize = (row: unknown) => camelizeRow(row as Record<string, unknown>);
         return {
@@ -186,6 +176,16 @@ async function stageRows<T extends StageTable>(
   const from: string = table;
   const rows = await (trx as Transaction<any>).selectFrom(from).selectAll().where('run_id', '=', runId).orderBy('position').execute();
   return rows as Selectable<ReadDatabase[T]>[];
+}
+
+/** Every stage's rows of a run (in the caller's snapshot). */
+async function runStageRows(trx: Transaction<ReadDatabase>, runId: string | null | undefined) {
+  return {
+    deckCollection: await stageRows(trx, 'deck_collection', runId),
+    doe: await stageRows(trx, 'doe_step', runId),
+    ml: await stageRows(trx, 'ml_step', runId),
+    optimize: await stageRows(trx, 'optimize_step', runId),
+  };
 }
 
 export function toKitSummary(row: Selectable<KitsTable>): KitSummary {
