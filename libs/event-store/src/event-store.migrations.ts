@@ -37,4 +37,40 @@ export const eventStoreMigrations = (schema: string): MigrationSet => ({
       await sql`drop table ${sql.id(schema)}.events`.execute(db);
     },
   },
+  /**
+   * Every service's log takes its positions from one sequence (`public.vista_global_position`), so a
+   * position orders events across services and the read model can version its rows by it rather
+   * than by the bus's stream sequence (which can go backwards when JetStream loses a tail). The
+   * relay checkpoint also keeps the stream sequence of its last acknowledged publish, and the rewinds
+   * it made when the stream was found behind it.
+   */
+  '2026-12-03T06:20_global-position': {
+    async up(db: Kysely<any>) {
+      const s = sql.id(schema);
+      // Several services may migrate at once: one at a time creates or advances the sequence.
+      await sql`select pg_advisory_xact_lock(hashtext('vista.global_position'))`.execute(db);
+      await sql`create sequence if not exists public.vista_global_position as bigint`.execute(db);
+      await sql`select setval('public.vista_global_position', greatest(
+          (select last_value from public.vista_global_position),
+          (select coalesce(max(global_position), 0) from ${s}.events), 1))`.execute(db);
+      await sql`alter table ${s}.events alter column global_position set default nextval('public.vista_global_position')`.execute(db);
+      await sql`
+        alter table ${s}.outbox_checkpoint
+          add column stream_seq bigint not null default 0,
+          add column rewinds integer not null default 0,
+          add column rewound_at timestamptz,
+          add column rewound_from_seq bigint,
+          add column rewound_to_seq bigint`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      const s = sql.id(schema);
+      await sql`alter table ${s}.events alter column global_position set default nextval(pg_get_serial_sequence(${`${schema}.events`}, 'global_position'))`.execute(
+        db,
+      );
+      await sql`
+        alter table ${s}.outbox_checkpoint
+          drop column stream_seq, drop column rewinds, drop column rewound_at,
+          drop column rewound_from_seq, drop column rewound_to_seq`.execute(db);
+    },
+  },
 });

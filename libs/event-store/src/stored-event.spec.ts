@@ -15,7 +15,7 @@ describe('stored events', () => {
     occurred_at: new Date('2026-11-21T10:00:00.000Z'),
   };
 
-  it('turns a row into the bus envelope, with the owning schema as its context', () => {
+  it('turns a row into the bus envelope, with the owning schema as its context and the log position it has there', () => {
     expect(toEnvelope(fromRow(row), 'doe')).toEqual({
       eventId: row.event_id,
       type: 'DoeStarted',
@@ -26,6 +26,7 @@ describe('stored events', () => {
       occurredAt: '2026-11-21T10:00:00.000Z',
       metadata: row.metadata,
       data: { kitId: 7 },
+      position: 12,
     });
   });
 

@@ -23,6 +23,7 @@ export function toEnvelope(event: StoredEvent, context: string): EventEnvelope<R
     streamId: event.streamId,
     streamVersion: event.streamVersion,
     context,
+    position: event.globalPosition,
     occurredAt: event.occurredAt.toISOString(),
     metadata: event.metadata,
     data: event.data,

@@ -8,8 +8,23 @@ describe('decodeEvent', () => {
 
     const decoded = decodeEvent(encodeEnvelope(envelope), 42);
 
-    expect(decoded).toEqual({ ok: true, event: { envelope: expect.objectContaining({ eventId: envelope.eventId, type: 'DoeStarted' }), position: 42 } });
+    expect(decoded).toEqual({
+      ok: true,
+      event: { envelope: expect.objectContaining({ eventId: envelope.eventId, type: 'DoeStarted' }), position: 42, sequence: 42 },
+    });
     expect(decoded.ok && decoded.event.envelope.data).toMatchObject(envelope.data);
+  });
+
+  it("orders by the envelope's source-log position, not the stream sequence", () => {
+    const decoded = decodeEvent(encodeEnvelope(doeStartedEnvelope({ position: 9_001 })), 42);
+
+    expect(decoded.ok && decoded.event).toMatchObject({ position: 9_001, sequence: 42 });
+  });
+
+  it('refuses a position that is not a positive integer', () => {
+    const decoded = decodeEvent(encodeEnvelope({ ...doeStartedEnvelope(), position: -3 }), 42);
+
+    expect(decoded).toMatchObject({ ok: false, reason: expect.stringContaining('position must be a positive integer') });
   });
 
   it('strips payload fields the contract does not declare (a newer producer may add some)', () => {

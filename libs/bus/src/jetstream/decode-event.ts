@@ -7,10 +7,10 @@ const decoder = new TextDecoder();
 
 /**
  * Parses and validates a bus message: envelope shape, a known event type, a valid payload (the
- * contract's class-validator class). With `accepts`, an event of another type is ignored before its
+ * contract's class-validator class). `sequence` is the message's stream sequence. With `accepts`, an event of another type is ignored before its
  * payload is validated. Never throws.
  */
-export function decodeEvent(data: Uint8Array, position: number, accepts?: (type: string) => boolean): Decoded {
+export function decodeEvent(data: Uint8Array, sequence: number, accepts?: (type: string) => boolean): Decoded {
   let raw: unknown;
   try {
     raw = JSON.parse(decoder.decode(data));
@@ -29,7 +29,8 @@ export function decodeEvent(data: Uint8Array, position: number, accepts?: (type:
   }
   try {
     const payload = validateAs(definition.payload as new () => object, envelope.data, `${envelope.type} payload`);
-    return { ok: true, event: { envelope: { ...envelope, data: payload }, position } };
+    // Ordered by the source log's position; the stream sequence only for envelopes that predate it.
+    return { ok: true, event: { envelope: { ...envelope, data: payload }, position: envelope.position ?? sequence, sequence } };
   } catch (error) {
     return { ok: false, reason: (error as Error).message, type };
   }

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Context, context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
-import type { ConsumerInfo, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, ConsumerInfo, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import type { BusNames, DeliveredEvent } from '@vista/contracts';
+import { type BusNames, type DeliveredEvent, isConnectionLost } from '@vista/contracts';
 import { type Decoded, decodeEvent } from './decode-event.js';
 import type { HandlerResult } from './handler-result.js';
 
@@ -40,6 +40,7 @@ export interface ConsumerStatus {
 
 /** An event of a batch the handler could not apply; it is dead-lettered with the reason instead of acked. */
 export interface RejectedDelivery {
+  /** The event's `position` (its source-log position). */
   readonly position: number;
   readonly reason: string;
 }
@@ -124,7 +125,11 @@ export class EventConsumer {
     this.keepAlive = setInterval(() => this.markInProgress(), Math.max(10, Math.floor(deadlineMs / 3)));
     this.keepAlive.unref();
     this.state.running = true;
-    this.messages = await consumer.consume({
+    this.messages = await this.subscribe(consumer, process, maxBatch);
+  }
+
+  private async subscribe(consumer: Consumer, process: (batch: JsMsg[]) => Promise<void>, maxBatch: number): Promise<ConsumerMessages> {
+    const messages = await consumer.consume({
       max_messages: Math.max(maxBatch * 2, 64),
       callback: (msg) => {
         // Decode as messages arrive: the work overlaps the handler's wait on its database.
@@ -133,6 +138,37 @@ export class EventConsumer {
         this.flushing ??= this.drainBuffer(process, maxBatch);
       },
     });
+    void this.watch(messages, process, maxBatch);
+    return messages;
+  }
+
+  /**
+   * A durable consumer deleted and created again (the reconciler does so when the stream went
+   * backwards below its ack floor): subscribe again at once rather than wait for the client's own
+   * recovery, which can take a whole pull expiry. Missed heartbeats are left to the client, which pulls
+   * again by itself: a new subscription would orphan the messages already sent to the old one, to
+   * come back as duplicates after the ack wait (a busy event loop misses heartbeats without any fault).
+   */
+  private async watch(messages: ConsumerMessages, process: (batch: JsMsg[]) => Promise<void>, maxBatch: number): Promise<void> {
+    try {
+      for await (const status of messages.status()) {
+        if (!this.state.running || this.messages !== messages) return;
+        if (status.type !== 'consumer_deleted' && status.type !== 'consumer_not_found') continue;
+        this.options.onError?.(new Error(status.type), `consumer ${this.options.durable}: ${status.type}; subscribing again`);
+        messages.stop();
+        while (this.state.running && this.messages === messages) {
+          try {
+            const consumer = await this.js.consumers.get(this.options.stream, this.options.durable);
+            this.messages = await this.subscribe(consumer, process, maxBatch);
+          } catch {
+            await sleep(500);
+          }
+        }
+        return;
+      }
+    } catch (error) {
+      this.options.onError?.(error, `watching consumer ${this.options.durable} failed`);
+    }
   }
 
   private async drainBuffer(process: (batch: JsMsg[]) => Promise<void>, maxBatch: number): Promise<void> {
@@ -184,7 +220,9 @@ export class EventConsumer {
     );
     let result: HandlerResult;
     try {
-      result = await context.with(trace.setSpan(parent, span), () => handler(decoded.event, { deliveryCount: msg.info.deliveryCount }));
+      result = await context.with(trace.setSpan(parent, span), () =>
+        this.whileDisconnected(() => handler(decoded.event, { deliveryCount: msg.info.deliveryCount })),
+      );
     } catch (error) {
       span.recordException(error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR });
@@ -214,9 +252,9 @@ export class EventConsumer {
       { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.batch.message_count': good.length } },
       async (span) => {
         try {
-          const rejected = new Map(((await handler(good.map((g) => g.event))) ?? []).map((r) => [r.position, r.reason]));
+          const rejected = new Map(((await this.whileDisconnected(() => handler(good.map((g) => g.event)))) ?? []).map((r) => [r.position, r.reason]));
           for (const { msg, event } of good) {
-            const reason = rejected.get(msg.seq);
+            const reason = rejected.get(event.position);
             if (reason === undefined) msg.ack();
             else await this.deadLetter(msg, reason, event.envelope.type);
           }
@@ -236,6 +274,27 @@ export class EventConsumer {
         }
       },
     );
+  }
+
+  /**
+   * Runs the handler again, with backoff, while it fails on a lost database connection: the message
+   * stays in hand (marked in progress) rather than going back with a nak, so an outage never spends
+   * its deliveries towards the dead letters. Stopping ends the wait; the failure then counts as usual.
+   */
+  private async whileDisconnected<T>(handle: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await handle();
+      } catch (error) {
+        if (!isConnectionLost(error) || !this.state.running) throw error;
+        this.state.failures++;
+        const pauseMs = Math.min(5_000, 100 * 2 ** Math.min(attempt - 1, 6));
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.options.onError?.(error, `the database connection is lost; handling again in ${pauseMs} ms (attempt ${attempt})`);
+        }
+        await sleep(pauseMs);
+      }
+    }
   }
 
   private async settle(msg: JsMsg, result: HandlerResult, type: string): Promise<void> {

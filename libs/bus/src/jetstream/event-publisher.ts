@@ -31,30 +31,49 @@ export class EventPublisher {
    * one was refused (a leader change, a message too large), and the retry would then put the earlier
    * one after it. Calling again with the same batch is safe: stored messages are dropped as duplicates.
    */
-  async publishBatch(envelopes: EventEnvelope<Record<string, unknown>>[]): Promise<void> {
+  async publishBatch(envelopes: EventEnvelope<Record<string, unknown>>[]): Promise<PublishedBatch> {
     const streams = new Map<string, EventEnvelope<Record<string, unknown>>[]>();
     for (const envelope of envelopes) {
       const chain = streams.get(envelope.streamId);
       if (chain) chain.push(envelope);
       else streams.set(envelope.streamId, [envelope]);
     }
+    const published: { firstSequence: number; lastSequence: number; lastEventId?: string } = { firstSequence: 0, lastSequence: 0 };
     const results = await Promise.allSettled(
       [...streams.values()].map(async (chain) => {
-        for (const envelope of chain) await this.publish(envelope);
+        for (const envelope of chain) {
+          const { seq, duplicate } = await this.publish(envelope);
+          if (duplicate) continue;
+          if (seq > published.lastSequence) {
+            published.lastSequence = seq;
+            published.lastEventId = envelope.eventId;
+          }
+          published.firstSequence = published.firstSequence === 0 ? seq : Math.min(published.firstSequence, seq);
+        }
       }),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    return published;
   }
 
-  private async publish(envelope: EventEnvelope<Record<string, unknown>>): Promise<void> {
+  private async publish(envelope: EventEnvelope<Record<string, unknown>>): Promise<{ seq: number; duplicate: boolean }> {
     const h = natsHeaders();
     h.set(HEADER_EVENT_TYPE, envelope.type);
     if (envelope.metadata.traceparent) h.set('traceparent', envelope.metadata.traceparent);
     if (envelope.metadata.tracestate) h.set('tracestate', envelope.metadata.tracestate);
-    await this.js.publish(subjectOf(this.names, envelope), this.encoder.encode(JSON.stringify(envelope)), {
+    const ack = await this.js.publish(subjectOf(this.names, envelope), this.encoder.encode(JSON.stringify(envelope)), {
       msgID: envelope.eventId,
       headers: h,
     });
+    return { seq: ack.seq, duplicate: ack.duplicate };
   }
+}
+
+/** Lowest and highest stream sequence of the messages of a batch stored anew (0 when all were duplicates). */
+export interface PublishedBatch {
+  readonly firstSequence: number;
+  readonly lastSequence: number;
+  /** The event stored at `lastSequence`. */
+  readonly lastEventId?: string;
 }

@@ -5,7 +5,7 @@ import type { BusNames } from '@vista/contracts';
 const DAY_MS = 86_400_000;
 
 /**
- * Creates or updates the events stream and the dead-letter stream (idempotent; every service runs
+ * Creates or updates the events stream, the dead-letter stream and the advisories stream (idempotent; every service runs
  * it at start-up). The events stream keeps everything: Postgres is the durable record, but replays
  * and rebuilds read from here.
  */
@@ -31,6 +31,24 @@ export async function provisionStreams(jsm: JetStreamManager, names: BusNames, o
     max_age: nanos(30 * DAY_MS),
     num_replicas: replicas,
   });
+  const advisories = advisoryNames(names);
+  await upsertStream(jsm, {
+    name: advisories.stream,
+    subjects: [advisories.maxDeliveries],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(30 * DAY_MS),
+    num_replicas: replicas,
+  });
+}
+
+/**
+ * Where the server's advisories about the events stream's consumers are kept: one message per
+ * delivery given up after a consumer's max_deliver (`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.<stream>.<consumer>`),
+ * so a dead letter is recorded even when no handler was left to park it (it crashed or hung each time).
+ */
+export function advisoryNames(names: BusNames): { readonly stream: string; readonly maxDeliveries: string } {
+  return { stream: `${names.eventsStream}_ADVISORIES`, maxDeliveries: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${names.eventsStream}.*` };
 }
 
 async function upsertStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {

@@ -1,6 +1,8 @@
 export type ErrorCode =
   | 'invalid'
   | 'not-found'
+  /** No valid identity: the access token is missing, malformed, expired or not ours (HTTP 401). */
+  | 'unauthenticated'
   | 'conflict'
   | 'forbidden'
   | 'unavailable'
@@ -65,6 +67,13 @@ export class NotFoundError extends VistaError {
 export class ConflictError extends VistaError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('conflict', message, options);
+  }
+}
+
+/** The caller has not proved who they are (no token, or one that does not verify). */
+export class UnauthenticatedError extends VistaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unauthenticated', message, options);
   }
 }
 

@@ -182,7 +182,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..')
  */
 export async function compileForChildProcess(file: string): Promise<{ script: string; remove: () => Promise<void> }> {
   const outDir = join(repoRoot, 'dist', '.int-fixtures', uniqueId());
-  const sources = ['libs/contracts/src', 'libs/db/src', 'libs/bus/src', 'libs/event-store/src'];
+  const sources = ['libs/contracts/src', 'libs/db/src', 'libs/identity/src', 'libs/bus/src', 'libs/event-store/src'];
   await run(join(repoRoot, 'node_modules/.bin/swc'), [...sources, '-d', outDir, '--ignore', '**/*.spec.ts', '--quiet'], { cwd: repoRoot });
   return {
     script: join(outDir, 'libs/event-store/src/testing', file.replace(/\.ts$/, '.js')),
