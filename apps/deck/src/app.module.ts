@@ -14,6 +14,15 @@ import { IngestDeckUseCase } from './use-cases/ingest-deck/ingest-deck.use-case.
 import { RetryKitRunUseCase } from './use-cases/retry-kit-run/retry-kit-run.use-case.js';
 import { StartKitRunUseCase } from './use-cases/start-kit-run/start-kit-run.use-case.js';
 import { StopKitRunUseCase } from './use-cases/stop-kit-run/stop-kit-run.use-case.js';
+import { KitIdRepository } from './repositories/kit-id.repository.js';
+import { ArchiveDeckUseCase } from './use-cases/archive-deck/archive-deck.use-case.js';
+import { ArchiveKitUseCase } from './use-cases/archive-kit/archive-kit.use-case.js';
+import { CreateKitUseCase } from './use-cases/create-kit/create-kit.use-case.js';
+import { CreateProjectUseCase } from './use-cases/create-project/create-project.use-case.js';
+import { ExportDeckUseCase } from './use-cases/export-deck/export-deck.use-case.js';
+import { ResourceStreams } from './use-cases/resource-streams.js';
+import { UpdateDeckUseCase } from './use-cases/update-deck/update-deck.use-case.js';
+import { UpdateKitUseCase } from './use-cases/update-kit/update-kit.use-case.js';
 
 @Module({})
 export class DeckModule {
@@ -38,6 +47,15 @@ export class DeckModule {
         StartKitRunUseCase,
         StopKitRunUseCase,
         RetryKitRunUseCase,
+        KitIdRepository,
+        ResourceStreams,
+        UpdateDeckUseCase,
+        ArchiveDeckUseCase,
+        ExportDeckUseCase,
+        CreateKitUseCase,
+        UpdateKitUseCase,
+        ArchiveKitUseCase,
+        CreateProjectUseCase,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { MigrationSet } from '@vista/db';
 import { stageMigrations } from '@vista/jobs';
 import { idempotentCommandsMigration } from './20261202-idempotent-commands.migration.js';
+import { kitIdsMigration } from './20261203-kit-ids.migration.js';
 
 /** The deck schema: its event log, run controls and job queue, plus the stored decks (the table data is too large for events). */
 export const deckMigrations = (schema: string): MigrationSet => ({
@@ -30,4 +31,5 @@ export const deckMigrations = (schema: string): MigrationSet => ({
     },
   },
   '2026-12-02T00:01_idempotent_commands': idempotentCommandsMigration(schema),
+  '2026-12-03T09:00_kit_ids': kitIdsMigration(schema),
 });

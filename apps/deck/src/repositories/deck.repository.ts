@@ -48,6 +48,13 @@ export class DeckRepository {
     return rows[0]?.artifact;
   }
 
+  /** A stored deck's name, columns and rows (the table as it was ingested), or undefined. */
+  async table(deckId: string): Promise<{ name: string; columns: string[]; factors: string[]; responses: string[]; rows: (number | null)[][] } | undefined> {
+    const { rows } = await sql<{ name: string; columns: string[]; factors: string[]; responses: string[]; rows: (number | null)[][] }>`
+      select name, columns, factors, responses, rows from ${sql.id(DECK_SCHEMA, 'decks')} where deck_id = ${deckId}`.execute(this.db);
+    return rows[0];
+  }
+
   async find(deckId: string): Promise<DeckRecord | undefined> {
     const { rows } = await sql<{
       deck_id: string;

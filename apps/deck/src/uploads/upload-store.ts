@@ -20,6 +20,10 @@ export class UploadStore {
     return data;
   }
 
+  async put(key: string, data: Uint8Array): Promise<void> {
+    await (await this.bucket()).putBlob({ name: key }, data);
+  }
+
   async remove(key: string): Promise<void> {
     await (await this.bucket()).delete(key);
   }

@@ -1,3 +1,4 @@
+import { PIPELINE_ROLES } from '../auth/pipeline-roles.js';
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
@@ -30,4 +31,5 @@ export const IngestDeck = defineCommand<'IngestDeck', IngestDeckV1, IngestDeckRe
   name: 'IngestDeck',
   context: 'deck',
   payload: IngestDeckV1,
+  access: { users: PIPELINE_ROLES.operate },
 });
