@@ -8,12 +8,7 @@ const tsconfig = JSON.parse(readFileSync(new URL('./tsconfig.base.json', import.
 
 const moduleNameMapper = {
   '^(\\.{1,2}/.*)\\.js$': '$1',
-  ...Object.fromEntries(
-    Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [
-      `^${alias.replace('/', '\\/')}$`,
-      `<rootDir>/${target}`,
-    ]),
-  ),
+  ...Object.fromEntries(Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [`^${alias.replace('/', '\\/')}$`, `<rootDir>/${target}`])),
 };
 
 const common = {
@@ -26,6 +21,9 @@ const common = {
 };
 
 export default {
+  // Several tests and hooks start worker threads, servers or whole services; on a 2-core machine under load the
+  // 5 s default cuts them off. A global option: inside a project's config it is not applied.
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$', '/node_modules/'] },
     { ...common, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts' },

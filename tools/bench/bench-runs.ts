@@ -109,18 +109,28 @@ async function main(): Promise<void> {
     sampler = new ServiceSampler(platform);
     sampler.start();
     sql = new pg.Pool({ connectionString: db.url, max: 2, application_name: 'bench-runs-watcher' });
+    // One operator for the whole bench, its token valid for longer than the bench's budget.
+    const auth = await platform.identity.headers({ name: 'bench', roles: ['logic.general'], expiresInSeconds: Math.ceil(budgetMs / 1000) + 600 });
 
     // (b) One run at a time.
     const singles: FollowedRun[] = [];
     const spans: StageSpans[] = [];
     for (let i = 0; i < settings.singleRuns; i++) {
       const { runs } = await startAndFollow(
-        { gatewayUrl: platform.gatewayUrl, sql, kitIds: [SINGLE_KITS_FROM + i], deadlineMs: settings.singleDeadlineS * 1000, pollMs: 50, label: 'single run' },
+        {
+          gatewayUrl: platform.gatewayUrl,
+          auth,
+          sql,
+          kitIds: [SINGLE_KITS_FROM + i],
+          deadlineMs: settings.singleDeadlineS * 1000,
+          pollMs: 50,
+          label: 'single run',
+        },
         progress,
       );
       const run = runs[0]!;
       singles.push(run);
-      if (run.outcome === 'UNFINISHED') await stopUnfinished(platform.gatewayUrl, sql, [run], 60_000);
+      if (run.outcome === 'UNFINISHED') await stopUnfinished(platform.gatewayUrl, auth, sql, [run], 60_000);
       if (run.runId) spans.push(await stageSpans(sql, run.runId));
       progress(
         `(b) single run ${i + 1}/${settings.singleRuns}: ${run.outcome}${run.endedAfterMs !== undefined ? ` after ${fmtSeconds(run.endedAfterMs)}` : ''}${run.rejected ? ` (${run.rejected})` : ''}`,
@@ -137,7 +147,7 @@ async function main(): Promise<void> {
       progress(`(c) starting ${batch.label} at once (gives up after ${settings.concurrentDeadlineS} s)`);
       const readinessWatch = watchReadiness([...platform.services.values()].map((service) => service.url));
       const result = await startAndFollow(
-        { gatewayUrl: platform.gatewayUrl, sql, kitIds: batch.kitIds, deadlineMs: settings.concurrentDeadlineS * 1000, pollMs: 500, label: batch.label },
+        { gatewayUrl: platform.gatewayUrl, auth, sql, kitIds: batch.kitIds, deadlineMs: settings.concurrentDeadlineS * 1000, pollMs: 500, label: batch.label },
         progress,
       );
       const readiness = await readinessWatch.stop();
@@ -145,7 +155,7 @@ async function main(): Promise<void> {
       let stopped: Concurrent['stopped'];
       if (deadlineHit) {
         progress(`(c) gave up on ${batch.label}: stopping the unfinished runs (waiting up to 60 s for them to end)`);
-        stopped = await stopUnfinished(platform.gatewayUrl, sql, result.runs, 60_000);
+        stopped = await stopUnfinished(platform.gatewayUrl, auth, sql, result.runs, 60_000);
       }
       concurrent.push({ label: batch.label, ...result, deadlineHit, readiness, ...(stopped ? { stopped } : {}) });
     }

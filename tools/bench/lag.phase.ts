@@ -39,7 +39,7 @@ export async function measureLag(p: Pipeline, settings: BenchSettings): Promise<
   console.log(
     `  (d) offering ${fmtInt(rate)} events/s for ${(settings.lagMs / 1000).toFixed(0)} s (${fmtInt(total)} events, open loop, ${settings.concurrency} appenders)`,
   );
-  const { rows } = await p.watcher.query<{ id: string }>(`select coalesce(max(id), 0) as id from ${READ_SCHEMA}.state_history`);
+  const { rows } = await p.watcher.query<{ id: string }>(`select coalesce(max(position), 0) as id from ${READ_SCHEMA}.state_history`);
   let lastId = Number(rows[0]!.id);
 
   const times: EventTimes[] = [];
@@ -104,7 +104,7 @@ export async function measureLag(p: Pipeline, settings: BenchSettings): Promise<
     while (now() < deadline && visible + failures < total) {
       const pollStart = now();
       const { rows: seen } = await p.watcher.query<{ id: string; event_id: string }>(
-        `select id, event_id from ${READ_SCHEMA}.state_history where id > $1 order by id`,
+        `select position as id, event_id from ${READ_SCHEMA}.state_history where position > $1 order by position`,
         [lastId],
       );
       for (const row of seen) {

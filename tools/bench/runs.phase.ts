@@ -20,12 +20,15 @@ export interface FollowedRun {
   endedAfterMs?: number;
 }
 
+/** The `Authorization` header the bench calls the gateway with (a token the platform's services trust). */
+export type GatewayAuth = { readonly authorization: string };
+
 /** Starts a run of the example deck with no parameters (every stage's defaults). */
-export async function postRun(gatewayUrl: string, kitId: number): Promise<{ runId?: string; rejected?: string }> {
+export async function postRun(gatewayUrl: string, kitId: number, auth: GatewayAuth): Promise<{ runId?: string; rejected?: string }> {
   try {
     const res = await fetch(`${gatewayUrl}/api/v1/kits/${kitId}/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ sourcePath: DECK_FILE }),
       signal: AbortSignal.timeout(60_000),
     });
@@ -49,13 +52,13 @@ async function runStatuses(sql: pg.Pool, runIds: readonly string[]): Promise<Map
  * until every started run reached a terminal status or the deadline passed. Progress every few seconds.
  */
 export async function startAndFollow(
-  options: { gatewayUrl: string; sql: pg.Pool; kitIds: readonly number[]; deadlineMs: number; pollMs: number; label: string },
+  options: { gatewayUrl: string; auth: GatewayAuth; sql: pg.Pool; kitIds: readonly number[]; deadlineMs: number; pollMs: number; label: string },
   progress: (line: string) => void,
 ): Promise<{ runs: FollowedRun[]; wallMs: number; postsMs: number }> {
   const t0 = now();
   const runs: FollowedRun[] = await Promise.all(
     options.kitIds.map(async (kitId) => {
-      const posted = await postRun(options.gatewayUrl, kitId);
+      const posted = await postRun(options.gatewayUrl, kitId, options.auth);
       return posted.runId
         ? { kitId, runId: posted.runId, outcome: 'UNFINISHED' as RunOutcome }
         : { kitId, rejected: posted.rejected, outcome: 'NOT_STARTED' as RunOutcome };
@@ -93,6 +96,7 @@ export async function startAndFollow(
  */
 export async function stopUnfinished(
   gatewayUrl: string,
+  auth: GatewayAuth,
   sql: pg.Pool,
   runs: readonly FollowedRun[],
   waitMs: number,
@@ -102,7 +106,7 @@ export async function stopUnfinished(
     unfinished.map((runId) =>
       fetch(`${gatewayUrl}/api/v1/runs/${runId}/control`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify({ action: 'stop' }),
         signal: AbortSignal.timeout(30_000),
       }).then(

@@ -89,6 +89,8 @@ describe('service generator', () => {
     mkdirSync(at('apps/other/src/config'), { recursive: true });
     writeFileSync(at('apps/other/src/config/other.config.ts'), 'export class OtherEnvironment {\n  HTTP_PORT = 3_990;\n}\n');
     expect(nextFreePort(root)).toBe(3991);
+    writeFileSync(at('docker-compose.yml'), text('docker-compose.yml').replace("SSO_PORT: '3108'", "SSO_PORT: '3995'"));
+    expect(nextFreePort(root)).toBe(3996);
   });
 
   it('creates the service, its command contract and its k8s manifests with every placeholder filled', () => {
@@ -143,7 +145,7 @@ describe('service generator', () => {
     expect(start).toContain("'sample-ledger': parsePort(PORT_VARIABLES['sample-ledger'], read(PORT_VARIABLES['sample-ledger'])),");
     expect(start).toContain('SAMPLE_LEDGER_HTTP_PORT [${DEFAULTS.SAMPLE_LEDGER_HTTP_PORT}]');
     expect(text('tools/start/config.spec.ts')).toMatch(
-      new RegExp(`expect\\(config\\.ports\\)\\.toEqual\\(\\{ gateway: 3000, [^}]*, 'sample-ledger': ${port} \\}\\);`),
+      new RegExp(`expect\\(config\\.ports\\)\\.toEqual\\(\\{\\s*gateway: 3000,[^}]*, 'sample-ledger': ${port}\\s*\\}\\);`),
     );
     for (const path of ['tools/start/services.ts', 'tools/start/services.spec.ts']) {
       expect(text(path)).toMatch(/START_ORDER.*\['deck', [^\]]*'sample-ledger', 'projector', 'gateway'\]/);
@@ -170,7 +172,7 @@ describe('service generator', () => {
     expect(start).toContain("  tally: 'TALLY_HTTP_PORT',");
     expect(start).toContain('    tally: parsePort(PORT_VARIABLES.tally, read(PORT_VARIABLES.tally)),');
     expect(text('libs/contracts/src/define-event.ts').match(/'tally'/g)).toHaveLength(1);
-    expect(text('tools/start/config.spec.ts')).toContain(`'sample-ledger': ${first.port}, tally: ${plan.port} });`);
+    expect(text('tools/start/config.spec.ts')).toMatch(new RegExp(`'sample-ledger': ${first.port}, tally: ${plan.port}\\s*\\}\\);`));
   });
 
   it('refuses to generate a service a second time and leaves every file as it was', () => {

@@ -54,7 +54,7 @@ export function fill(template: string, names: ServiceNames, port: number): strin
     .replaceAll('__port__', String(port));
 }
 
-/** The next free HTTP port: one above the highest any service uses by default. */
+/** The next free HTTP port: one above the highest any service (or the local SSO provider) uses by default. */
 export function nextFreePort(root: string): number {
   const used: string[] = [];
   const collect = (text: string, pattern: RegExp) => {
@@ -62,6 +62,8 @@ export function nextFreePort(root: string): number {
   };
   collect(read(root, 'tools/start/config.ts'), /_HTTP_PORT: '(\d+)'/g);
   collect(read(root, 'docker-compose.yml'), /HTTP_PORT: '(\d+)'/g);
+  // The local OpenID Connect provider of `npm start` (and compose) listens beside the services.
+  collect(read(root, 'docker-compose.yml'), /SSO_PORT: '(\d+)'/g);
   for (const app of readdirSync(join(root, 'apps'))) {
     const configDir = join(root, 'apps', app, 'src', 'config');
     if (!existsSync(configDir)) continue;
@@ -123,7 +125,8 @@ export function planService(root: string, templatesDir: string, name: string): S
       `  ${`${constant}_HTTP_PORT `.padEnd(21)}[\${DEFAULTS.${constant}_HTTP_PORT}]`,
     ),
   );
-  edit('tools/start/config.spec.ts', (t) => replaceOnce(t, /(expect\(config\.ports\)\.toEqual\(\{[^}]*?)( \}\);)/, `$1, ${quoteKey(name)}: ${port}$2`));
+  // The object is on one line until it outgrows the print width, then one key a line (with a trailing comma).
+  edit('tools/start/config.spec.ts', (t) => replaceOnce(t, /(expect\(config\.ports\)\.toEqual\(\{[^}]*?),?(\s*\}\);)/, `$1, ${quoteKey(name)}: ${port}$2`));
   // New services start before the projector and the gateway, and stop before the projector.
   for (const path of ['tools/start/services.ts', 'tools/start/services.spec.ts']) {
     edit(path, (t) => replaceAll(t, /^(.*(?:START_ORDER|STOP_ORDER).*\[.*?)'projector'/gm, `$1${q}, 'projector'`, 2));

@@ -17,7 +17,17 @@ describe('loadStartConfig', () => {
     expect(config.nats).toEqual({ url: 'nats://127.0.0.1:4222', host: '127.0.0.1', port: 4222 });
     expect(config.busNamespace).toBe('vista');
     expect(config.httpHost).toBe('127.0.0.1');
-    expect(config.ports).toEqual({ gateway: 3000, deck: 3101, projector: 3102, doe: 3103, ml: 3104, optimize: 3105 });
+    expect(config.ports).toEqual({
+      gateway: 3000,
+      deck: 3101,
+      projector: 3102,
+      doe: 3103,
+      ml: 3104,
+      optimize: 3105,
+      auth: 3106,
+      metrics: 3107,
+      'lot-tracking': 3109,
+    });
     expect(config.dataDir).toBe('/repo/.data');
     expect(config.infraOnly).toBe(false);
   });

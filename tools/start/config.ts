@@ -6,7 +6,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export type ServiceName = 'deck' | 'doe' | 'ml' | 'optimize' | 'projector' | 'gateway';
+export type ServiceName = 'deck' | 'doe' | 'ml' | 'optimize' | 'projector' | 'gateway' | 'auth' | 'metrics' | 'lot-tracking';
 
 export interface PostgresTarget {
   /** DATABASE_URL as given, handed unchanged to the services. */
@@ -51,6 +51,9 @@ export const DEFAULTS = {
   DOE_HTTP_PORT: '3103',
   ML_HTTP_PORT: '3104',
   OPTIMIZE_HTTP_PORT: '3105',
+  AUTH_HTTP_PORT: '3106',
+  METRICS_HTTP_PORT: '3107',
+  LOT_TRACKING_HTTP_PORT: '3109',
 } as const;
 
 /** Each service's HTTP port comes from its own variable: HTTP_PORT is set per child process. */
@@ -61,6 +64,9 @@ const PORT_VARIABLES: Readonly<Record<ServiceName, keyof typeof DEFAULTS>> = {
   doe: 'DOE_HTTP_PORT',
   ml: 'ML_HTTP_PORT',
   optimize: 'OPTIMIZE_HTTP_PORT',
+  auth: 'AUTH_HTTP_PORT',
+  metrics: 'METRICS_HTTP_PORT',
+  'lot-tracking': 'LOT_TRACKING_HTTP_PORT',
 };
 
 export const USAGE = `Usage: node dist/tools/start/start.js [--infra-only]
@@ -83,6 +89,9 @@ Environment (defaults in brackets):
   DOE_HTTP_PORT        [${DEFAULTS.DOE_HTTP_PORT}]
   ML_HTTP_PORT         [${DEFAULTS.ML_HTTP_PORT}]
   OPTIMIZE_HTTP_PORT   [${DEFAULTS.OPTIMIZE_HTTP_PORT}]
+  AUTH_HTTP_PORT       [${DEFAULTS.AUTH_HTTP_PORT}]
+  METRICS_HTTP_PORT    [${DEFAULTS.METRICS_HTTP_PORT}]
+  LOT_TRACKING_HTTP_PORT [${DEFAULTS.LOT_TRACKING_HTTP_PORT}]
   VISTA_DATA_DIR       [<repo>/.data]  data and logs of a locally started NATS and Postgres
 Every other variable (LOG_LEVEL, OTEL_EXPORTER_OTLP_ENDPOINT, DECK_*, DOE_*, ML_*, OPTIMIZE_*, PROJECTOR_*, ...) is
 passed on to the services unchanged.`;
@@ -102,6 +111,9 @@ export function loadStartConfig(env: Readonly<Record<string, string | undefined>
     doe: parsePort(PORT_VARIABLES.doe, read(PORT_VARIABLES.doe)),
     ml: parsePort(PORT_VARIABLES.ml, read(PORT_VARIABLES.ml)),
     optimize: parsePort(PORT_VARIABLES.optimize, read(PORT_VARIABLES.optimize)),
+    auth: parsePort(PORT_VARIABLES.auth, read(PORT_VARIABLES.auth)),
+    metrics: parsePort(PORT_VARIABLES.metrics, read(PORT_VARIABLES.metrics)),
+    'lot-tracking': parsePort(PORT_VARIABLES['lot-tracking'], read(PORT_VARIABLES['lot-tracking'])),
   };
   const taken = new Map<number, ServiceName>();
   for (const [service, port] of Object.entries(ports) as [ServiceName, number][]) {

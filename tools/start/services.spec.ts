@@ -6,8 +6,8 @@ describe('services', () => {
   const config = loadStartConfig({ PATH: '/usr/bin', LOG_LEVEL: 'debug', HTTP_PORT: '1234', NATS_URL: 'nats://127.0.0.1:4299' }, [], '/repo');
 
   it('starts deck, projector, gateway and stops the gateway first and the projector last', () => {
-    expect(START_ORDER).toEqual(['deck', 'doe', 'ml', 'optimize', 'projector', 'gateway']);
-    expect(STOP_ORDER).toEqual(['gateway', 'deck', 'doe', 'ml', 'optimize', 'projector']);
+    expect(START_ORDER).toEqual(['deck', 'doe', 'ml', 'optimize', 'auth', 'metrics', 'lot-tracking', 'projector', 'gateway']);
+    expect(STOP_ORDER).toEqual(['gateway', 'deck', 'doe', 'ml', 'optimize', 'auth', 'metrics', 'lot-tracking', 'projector']);
   });
 
   it('runs each service from its built entry point', () => {

@@ -4,15 +4,20 @@ import { migrateSchema } from '@vista/db';
 
 import { readModelMigrations } from '@vista/read-model';
 import { type GatewayHarness, startGateway } from './testing/gateway.harness.js';
+import { fetchAs } from '@vista/testing';
+
+/** The gateway answers only callers with a token; these tests act as an admin. */
+let fetchApi: typeof fetch;
 
 let gw: GatewayHarness;
-const get = (path: string, init?: RequestInit) => fetch(`${gw.url}${path}`, init);
+const get = (path: string, init?: RequestInit) => fetchApi(`${gw.url}${path}`, init);
 
 beforeAll(async () => {
   gw = await startGateway({
     prepareDatabase: (db) => migrateSchema(db, 'read', readModelMigrations('read')).then(() => undefined),
     env: { GATEWAY_RATE_LIMIT: '3/1m' },
   });
+  fetchApi = fetchAs(await gw.identity.headers({ roles: ['admin'] }));
 }, 60_000);
 
 afterAll(async () => {
@@ -42,24 +47,70 @@ describe('operations', () => {
     expect(state.responses['304']).toBeDefined();
     expect(state.responses['404'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/ProblemResponse');
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/v1/admin/dead-letters',
+      '/api/v1/admin/dead-letters/{id}/replay',
+      '/api/v1/auth/callback',
+      '/api/v1/auth/login',
+      '/api/v1/auth/login/sso',
+      '/api/v1/auth/logout',
+      '/api/v1/auth/me',
+      '/api/v1/auth/refresh',
+      '/api/v1/batches',
+      '/api/v1/batches/{attemptId}',
       '/api/v1/decks',
       '/api/v1/decks/{deckId}',
+      '/api/v1/decks/{deckId}/archive',
+      '/api/v1/decks/{deckId}/download',
+      '/api/v1/jobs',
       '/api/v1/jobs/{jobId}',
       '/api/v1/jobs/{jobId}/logs',
       '/api/v1/kits',
+      '/api/v1/kits/{kitId}',
+      '/api/v1/kits/{kitId}/archive',
       '/api/v1/kits/{kitId}/history',
       '/api/v1/kits/{kitId}/runs',
       '/api/v1/kits/{kitId}/state',
+      '/api/v1/lots',
+      '/api/v1/lots/csv',
+      '/api/v1/lots/results',
+      '/api/v1/lots/{rowId}',
+      '/api/v1/lots/{rowId}/retire',
+      '/api/v1/metrics',
+      '/api/v1/metrics/collections',
+      '/api/v1/metrics/health',
+      '/api/v1/metrics/history',
+      '/api/v1/metrics/p95',
+      '/api/v1/metrics/resources',
+      '/api/v1/metrics/resources/{service}',
+      '/api/v1/model-access-requests',
+      '/api/v1/model-access-requests/{requestId}/decision',
       '/api/v1/models',
       '/api/v1/models/{modelId}',
+      '/api/v1/models/{modelId}/access',
       '/api/v1/models/{modelId}/predict',
+      '/api/v1/projects',
+      '/api/v1/projects/{projectId}',
+      '/api/v1/projects/{projectId}/jobs',
+      '/api/v1/projects/{projectId}/kits',
+      '/api/v1/role-requests',
+      '/api/v1/role-requests/{requestId}/decision',
+      '/api/v1/runs',
       '/api/v1/runs/{runId}',
       '/api/v1/runs/{runId}/control',
       '/api/v1/runs/{runId}/details',
       '/api/v1/runs/{runId}/tasks',
+      '/api/v1/setup-models',
+      '/api/v1/setup-models/{setupModelId}',
+      '/api/v1/setup-models/{setupModelId}/access-requests',
+      '/api/v1/setup-models/{setupModelId}/access/{userId}',
+      '/api/v1/setup-models/{setupModelId}/predict',
+      '/api/v1/users',
+      '/api/v1/users/{userId}',
+      '/api/v1/users/{userId}/roles',
+      '/api/v1/users/{userId}/roles/{role}',
     ]);
     // Every state-changing POST documents its Idempotency-Key and the 422 of a reused key.
-    for (const path of ['/api/v1/kits/{kitId}/runs', '/api/v1/runs/{runId}/control', '/api/v1/decks']) {
+    for (const path of ['/api/v1/kits/{kitId}/runs', '/api/v1/runs/{runId}/control', '/api/v1/decks', '/api/v1/kits', '/api/v1/projects']) {
       const post = document.paths[path].post;
       expect(post.parameters).toContainEqual(
         expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false, schema: expect.objectContaining({ maxLength: 200 }) }),

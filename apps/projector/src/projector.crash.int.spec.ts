@@ -151,7 +151,12 @@ describe('projector under kill -9', () => {
     // A rebuild from the stream, through the operator's command line, gives the same tables.
     const { stdout } = await run(process.execPath, [path.join(ROOT, 'dist/tools/rebuild/rebuild.js'), 'crash test'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NATS_URL: testServers.natsUrl, VISTA_BUS_NAMESPACE: bus.namespace },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NATS_URL: testServers.natsUrl,
+        VISTA_BUS_NAMESPACE: bus.namespace,
+        SERVICE_SIGNING_KEY: platform!.identity.env.SERVICE_SIGNING_KEY,
+      },
     });
     const result = JSON.parse(stdout) as { schema: string; events: number; durationMs: number };
     expect(result).toMatchObject({ schema: expect.stringMatching(/^read_rebuild_/), events: events.length });

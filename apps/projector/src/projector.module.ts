@@ -6,6 +6,8 @@ import { ProjectorCommandsController } from './controllers/projector-commands.co
 import { FoldLock } from './handlers/fold.lock.js';
 import { ProjectorConsumer } from './handlers/projector.consumer.js';
 import { ProjectorHeartbeat } from './handlers/projector.heartbeat.js';
+import { DeadLetters } from './dead-letters/dead-letters.js';
+import { Reconciler } from './reconcile/reconciler.js';
 import { ReadModelRepository } from './repositories/read-model.repository.js';
 import { RebuildReadModelUseCase } from './use-cases/rebuild-read-model/rebuild-read-model.use-case.js';
 
@@ -22,7 +24,9 @@ import { RebuildReadModelUseCase } from './use-cases/rebuild-read-model/rebuild-
     ProjectorConsumer,
     ProjectorHeartbeat,
     RebuildReadModelUseCase,
+    Reconciler,
+    DeadLetters,
   ],
-  exports: [ReadModelRepository, ProjectorConsumer, ProjectorHeartbeat, RebuildReadModelUseCase],
+  exports: [DeadLetters, ReadModelRepository, ProjectorConsumer, ProjectorHeartbeat, RebuildReadModelUseCase, Reconciler],
 })
 export class ProjectorModule {}

@@ -16,3 +16,5 @@ export * from './events/on-bus-event.decorator.js';
 export * from './events/bus-event-plan.js';
 export * from './events/bus-events.registry.js';
 export * from './events/bus-events.module.js';
+export * from './commands/command-access.guard.js';
+export * from './jetstream/stream-probe.js';

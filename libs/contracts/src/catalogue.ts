@@ -1,3 +1,19 @@
+import {
+  ModelAccessDecided,
+  ModelAccessGranted,
+  ModelAccessRequested,
+  ModelAccessRevoked,
+  ModelSetUp,
+  RoleGranted,
+  RoleRequestDecided,
+  RoleRequested,
+  RoleRevoked,
+  SessionEnded,
+  SessionStarted,
+  UserDeactivated,
+  UserRegistered,
+  UserUpdated,
+} from './auth/auth.events.js';
 import type { EventDefinition } from './define-event.js';
 import type { EventEnvelope } from './envelope.js';
 import { DeckCollectionCancelled } from './deck/deck-collection-cancelled.event.js';
@@ -37,6 +53,21 @@ import { OptimizeFailed } from './optimize/optimize-failed.event.js';
 import { OptimizeRequested } from './optimize/optimize-requested.event.js';
 import { OptimizeStarted } from './optimize/optimize-started.event.js';
 import { OptimizeTimedOut } from './optimize/optimize-timed-out.event.js';
+import { LatencyCollectionFailed } from './metrics/latency-collection-failed.event.js';
+import { LatencyMetricsCollected } from './metrics/latency-metrics-collected.event.js';
+import { DeckArchived } from './deck/deck-archived.event.js';
+import { DeckUpdated } from './deck/deck-updated.event.js';
+import { KitArchived } from './kit/kit-archived.event.js';
+import { KitCreated } from './kit/kit-created.event.js';
+import { KitUpdated } from './kit/kit-updated.event.js';
+import { ProjectCreated } from './project/project-created.event.js';
+import { LotRowAdded } from './lot-tracking/lot-row-added.event.js';
+import { LotRowUpdated } from './lot-tracking/lot-row-updated.event.js';
+import { LotRowRetired } from './lot-tracking/lot-row-retired.event.js';
+import { LotBatchStarted } from './lot-tracking/lot-batch-started.event.js';
+import { LotBatchCompleted } from './lot-tracking/lot-batch-completed.event.js';
+import { LotBatchUnchanged } from './lot-tracking/lot-batch-unchanged.event.js';
+import { LotBatchFailed } from './lot-tracking/lot-batch-failed.event.js';
 
 /** Every event of the kit pipeline, by name: the one place to look an event up. */
 export const catalogue = {
@@ -77,6 +108,35 @@ export const catalogue = {
   OptimizeFailed,
   OptimizeTimedOut,
   OptimizeCancelled,
+  LatencyMetricsCollected,
+  LatencyCollectionFailed,
+  UserRegistered,
+  UserUpdated,
+  UserDeactivated,
+  SessionStarted,
+  SessionEnded,
+  RoleRequested,
+  RoleRequestDecided,
+  RoleGranted,
+  RoleRevoked,
+  ModelSetUp,
+  ModelAccessRequested,
+  ModelAccessDecided,
+  ModelAccessGranted,
+  ModelAccessRevoked,
+  DeckUpdated,
+  DeckArchived,
+  KitCreated,
+  KitUpdated,
+  KitArchived,
+  ProjectCreated,
+  LotRowAdded,
+  LotRowUpdated,
+  LotRowRetired,
+  LotBatchStarted,
+  LotBatchCompleted,
+  LotBatchUnchanged,
+  LotBatchFailed,
 } as const;
 
 type Catalogue = typeof catalogue;

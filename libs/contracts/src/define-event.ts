@@ -1,7 +1,7 @@
 import type { JobStatus, JobType, TaskName } from './job/job-status.js';
 import type { ClassOf } from './validation.js';
 
-export type BoundedContext = 'run' | 'deck' | 'doe' | 'ml' | 'optimize' | 'auth' | 'lot' | 'metrics' | 'projector';
+export type BoundedContext = 'run' | 'deck' | 'doe' | 'ml' | 'optimize' | 'auth' | 'lot' | 'metrics' | 'projector' | 'lot-tracking';
 
 /** How a lifecycle event moves a job in the state table (`state_history` / `kit_state`). */
 export interface LifecycleEffect<TPayload> {

@@ -24,16 +24,25 @@ export interface EventEnvelope<TData = unknown> {
   streamVersion: number;
   /** The owning service's schema (`deck`, `doe`, …). */
   context: string;
+  /**
+   * The event's position in the source log: one Postgres sequence shared by every service's log, so
+   * it orders events across services and never goes backwards. Read models order and version their
+   * rows by it (never by the bus's stream sequence). Set by the outbox relay; absent only on
+   * messages published before it existed, which fall back to their stream sequence.
+   */
+  position?: number;
   occurredAt: string;
   metadata: EventMetadata;
   data: TData;
 }
 
-/** An envelope with the bus position (JetStream stream sequence) it was delivered at. */
+/** An envelope as delivered by the bus. */
 export interface DeliveredEvent<TData = unknown> {
   readonly envelope: EventEnvelope<TData>;
-  /** Position in the events stream; doubles as the read-model version. */
+  /** The event's source-log position (`envelope.position`); doubles as the read-model version. */
   readonly position: number;
+  /** The JetStream stream sequence it was delivered at (transport only; can go backwards). */
+  readonly sequence?: number;
 }
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[1-8][\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/i;
@@ -41,7 +50,7 @@ const TYPE = /^[A-Z][A-Za-z0-9]+$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 const NOT_AN_OBJECT = 'must be an object';
-const CONTEXTS = new Set(['run', 'deck', 'doe', 'ml', 'optimize', 'auth', 'lot', 'metrics']);
+const CONTEXTS = new Set(['run', 'deck', 'doe', 'ml', 'optimize', 'auth', 'lot', 'metrics', 'lot-tracking']);
 
 /**
  * What is wrong with an envelope, or undefined when nothing is. The envelope is Vista's own fixed
@@ -57,6 +66,7 @@ export function envelopeProblem(raw: unknown): string | undefined {
   if (typeof e.streamId !== 'string' || e.streamId.length === 0 || e.streamId.length > 200) return 'streamId must be a string of 1–200 characters';
   if (!isPositiveInt(e.streamVersion)) return 'streamVersion must be a positive integer';
   if (typeof e.context !== 'string' || !CONTEXTS.has(e.context)) return `context must be one of ${[...CONTEXTS].join(', ')}`;
+  if (e.position !== undefined && !isPositiveInt(e.position)) return 'position must be a positive integer';
   if (!isInstant(e.occurredAt)) return 'occurredAt must be an ISO-8601 instant';
   if (!isObject(e.data)) return 'data must be an object';
   const metadata = metadataProblem(e.metadata);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE } from '@vista/db';
 import { EventStore } from '@vista/event-store';
@@ -15,7 +15,7 @@ export type StageDefinition = Omit<StageHostOptions, 'db' | 'store' | 'pool' | '
  * starts and stops the hosts it built with the application.
  */
 @Injectable()
-export class StageHostFactory implements OnApplicationBootstrap, OnApplicationShutdown {
+export class StageHostFactory implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('StageHostFactory');
   private readonly hosts: StageHost[] = [];
   /** The service's warm workers: its stage's jobs run here, and any other heavy task of the service. */
@@ -55,6 +55,14 @@ export class StageHostFactory implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     for (const host of this.hosts) await host.start();
+  }
+
+  /**
+   * Before the database and the bus close (and while the consumers stop taking events): running jobs
+   * finish within JOB_DRAIN_MS, what is left goes back to the queue.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.hosts.map((host) => host.stop(this.settings.JOB_DRAIN_MS ?? 0)));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -43,8 +43,8 @@ export class StageHost {
     await this.runner.start();
   }
 
-  /** Stops in-process work; its leases are given back, so another replica (or the next process) goes on. */
-  async stop(): Promise<void> {
-    await this.runner.shutdown();
+  /** Stops taking jobs, lets running ones finish within `drainMs`, then stops the rest and gives their leases back (another replica or the next process goes on). */
+  async stop(drainMs = 0): Promise<void> {
+    await this.runner.shutdown(drainMs);
   }
 }

@@ -258,6 +258,42 @@ describe('StageRunner (real Postgres)', () => {
     expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeQueued#1', 'DoeStarted#1', 'DoeCompleted#1']);
   });
 
+  it('lets a running job finish on shutdown within the drain, taking no new job meanwhile', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    work = async (job, context) => {
+      await gate;
+      await completing(job, context);
+    };
+    const runner = await newRunner({ workers: 1, leasing: { ...leasing, leaseMs: 600_000 } });
+    const running = randomUUID();
+    const waiting = randomUUID();
+    await runner.request(trigger(running));
+    await statusOf(runner, running, 'RUNNING');
+    await runner.request(trigger(waiting));
+
+    const stopping = runner.shutdown(10_000);
+    release();
+    await stopping;
+
+    expect(await types(running)).toEqual(['DoeRequested#1', 'DoeQueued#1', 'DoeStarted#1', 'DoeCompleted#1']);
+    expect(await types(waiting)).toEqual(['DoeRequested#1', 'DoeQueued#1']);
+  });
+
+  it('hands a job that outlasts the drain back to the queue; the next process resumes it', async () => {
+    work = hanging;
+    const stopped = await newRunner({ leasing: { ...leasing, leaseMs: 600_000 } });
+    const runId = randomUUID();
+    await stopped.request(trigger(runId));
+    await statusOf(stopped, runId, 'RUNNING');
+    await stopped.shutdown(200);
+
+    work = completing;
+    const successor = await newRunner({ leasing: { ...leasing, leaseMs: 600_000 } });
+    await statusOf(successor, runId, 'SUCCESS');
+    expect(await types(runId)).toEqual(['DoeRequested#1', 'DoeQueued#1', 'DoeStarted#1', 'DoeCompleted#1']);
+  });
+
   it('takes over a job whose replica stopped renewing its lease, once the lease runs out', async () => {
     let calls = 0;
     work = (job, context) => {

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type Transaction, sql } from 'kysely';
-import { ConflictError, type EventMetadata, type JobLogLineV1, type LogLevel, VistaError } from '@vista/contracts';
+import { ConflictError, type EventMetadata, type JobLogLineV1, type LogLevel, VistaError, isConnectionLost } from '@vista/contracts';
+import { retryOnConnectionLoss } from '@vista/db';
 import type { EventStore, NewEvent } from '@vista/event-store';
 import { injectTraceContext } from '@vista/telemetry/tracing';
 import { type ClaimedJob, JobQueue, type QueuePosition, type QueuedJob } from './job-queue.js';
@@ -313,19 +314,30 @@ export class StageRunner {
   }
 
   /**
-   * Stops taking jobs and stops in-process work; the jobs stay RUNNING in the log and their leases are
-   * given back, so another replica (or the next process) takes them over at once.
+   * Stops taking jobs; running jobs get up to `drainMs` to finish (their leases still renewed), then
+   * what is left is stopped in-process: those jobs stay RUNNING in the log and their leases are given
+   * back, so another replica (or the next process) resumes them at their last recorded step at once.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(drainMs = 0): Promise<void> {
     this.running = false;
-    for (const timer of this.timers) clearInterval(timer);
+    const [heartbeat, ...others] = this.timers;
+    for (const timer of others) clearInterval(timer);
+    if (drainMs > 0 && this.inFlight.size > 0) {
+      this.options.logger.log(`${this.spec.jobType}: letting ${this.inFlight.size} running job(s) finish (at most ${drainMs} ms)`);
+      let timer: NodeJS.Timeout | undefined;
+      const outOfTime = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)));
+      await Promise.race([Promise.allSettled([...this.inFlight.values()].map((job) => job.done)), outOfTime]);
+      clearTimeout(timer);
+    }
+    clearInterval(heartbeat);
     this.timers = [];
     const runIds = [...this.inFlight.keys()];
+    if (runIds.length > 0) this.options.logger.log(`${this.spec.jobType}: returning ${runIds.length} unfinished job(s) to the queue`);
     for (const { controller } of this.inFlight.values()) controller.abort(new StageStopped('shutdown'));
     await Promise.allSettled([...this.inFlight.values()].map((job) => job.done));
-    await this.queue
-      .release(this.replicaId, runIds)
-      .catch((error: unknown) => this.options.logger.warn(`could not give back leases: ${(error as Error).message}`));
+    await retryOnConnectionLoss(() => this.queue.release(this.replicaId, runIds), { attempts: 3 }).catch((error: unknown) =>
+      this.options.logger.warn(`could not give back leases: ${(error as Error).message}`),
+    );
   }
 
   /** Runs currently worked on by this replica. */
@@ -365,7 +377,7 @@ export class StageRunner {
     const controller = new AbortController();
     const done = this.work(claimed, controller)
       .then(async (ended) => {
-        if (ended) await this.queue.remove(claimed.runId, claimed.attempt);
+        if (ended) await retryOnConnectionLoss(() => this.queue.remove(claimed.runId, claimed.attempt));
       })
       .catch((error: unknown) =>
         this.options.logger.error(`${this.spec.jobType} job of run ${claimed.runId} could not be settled: ${(error as Error)?.message}`),
@@ -436,7 +448,7 @@ export class StageRunner {
   /** Works on a claimed job; resolves true when the job is over (recorded ended here or found ended), false when it goes on elsewhere. */
   private async work(claimed: ClaimedJob, controller: AbortController): Promise<boolean> {
     const runId = claimed.runId;
-    const run = await this.load(runId);
+    const run = await retryOnConnectionLoss(() => this.load(runId));
     if (!isActive(run.job)) return true;
     let job: StageJob = run.job;
     let version = run.version;
@@ -457,13 +469,19 @@ export class StageRunner {
           ];
     };
     const appendOrStop = async (events: { type: string; data: Record<string, unknown> }[], inTransaction?: (trx: Transaction<any>) => Promise<void>) => {
+      // Ids fixed before the first try: a retry after a lost connection recognises its own events if
+      // the commit went through and only the answer was lost, so a transition is never recorded twice.
+      const identified = withLog(events).map((event) => ({ ...event, eventId: randomUUID() }));
       try {
-        version = inTransaction
-          ? await this.options.store.inTransaction(async (trx) => {
-              await inTransaction(trx);
-              return this.append(runId, version, withLog(events), metadata, trx);
-            })
-          : await this.append(runId, version, withLog(events), metadata);
+        version = await this.persist(runId, identified, () => {
+          const at = version;
+          return inTransaction
+            ? this.options.store.inTransaction(async (trx) => {
+                await inTransaction(trx);
+                return this.append(runId, at, identified, metadata, trx);
+              })
+            : this.append(runId, at, identified, metadata);
+        });
       } catch (error) {
         // Stopped or moved on elsewhere: this process's work on the job is over.
         if (error instanceof ConflictError) controller.abort(new StageStopped('moved'));
@@ -542,6 +560,13 @@ export class StageRunner {
         jobsMetrics.outcomes.inc({ stage, status: 'TIMEOUT' });
         return true;
       }
+      if (cause === undefined && isConnectionLost(error)) {
+        // The database went away and did not come back within the retries: the job is not failed, it
+        // is given back and resumed at its last recorded step (here or on another replica) once it is.
+        this.options.logger.warn(`${stage} job of run ${runId} paused at step ${job.step}: the database connection is lost`);
+        await this.queue.release(this.replicaId, [runId]).catch(() => undefined);
+        return false;
+      }
       if (cause === undefined && !(error instanceof ConflictError)) {
         const reason = error instanceof Error ? error.message : String(error);
         log(`failed in step ${job.step}: ${reason}`, 'error');
@@ -557,6 +582,46 @@ export class StageRunner {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Records a job's transition, trying again (bounded, with backoff) while the database connection is
+   * lost. A try after a lost connection that conflicts checks whether its own events landed (the commit
+   * went through, its answer did not) and then counts as done.
+   */
+  private persist(runId: string, events: readonly { eventId: string }[], append: () => Promise<number>): Promise<number> {
+    let lost = false;
+    return retryOnConnectionLoss(
+      async () => {
+        try {
+          return await append();
+        } catch (error) {
+          if (lost && error instanceof ConflictError) {
+            const landed = await this.versionOf(runId, events[events.length - 1]!.eventId);
+            if (landed !== undefined) return landed;
+          }
+          throw error;
+        }
+      },
+      {
+        attempts: 12,
+        onRetry: (error, attempt) => {
+          lost = true;
+          this.options.logger.warn(
+            `${this.spec.jobType}: recording run ${runId}'s job lost its database connection (try ${attempt}): ${(error as Error)?.message}`,
+          );
+        },
+      },
+    );
+  }
+
+  /** The stream version an event was stored at in the run's stream, if it was. */
+  private async versionOf(runId: string, eventId: string): Promise<number | undefined> {
+    const { rows } = await sql<{ stream_version: number }>`
+      select stream_version from ${sql.id(this.options.schema, 'events')} where stream_id = ${this.streamId(runId)} and event_id = ${eventId}`.execute(
+      this.options.db,
+    );
+    return rows[0]?.stream_version;
   }
 
   private async settleQuietly(append: () => Promise<void>): Promise<void> {
@@ -589,7 +654,7 @@ export class StageRunner {
   private async append(
     runId: string,
     expectedVersion: number,
-    events: { type: string; data: Record<string, unknown> }[],
+    events: { type: string; data: Record<string, unknown>; eventId?: string }[],
     metadata: EventMetadata,
     trx?: Transaction<any>,
   ): Promise<number> {

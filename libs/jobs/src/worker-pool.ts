@@ -70,7 +70,7 @@ export class WorkerPool {
       port1.on('message', (reply: WorkerReply<TProgress, TResult>) => {
         if (reply.kind === 'progress') options.onProgress?.(reply.progress);
         else if (reply.kind === 'result') resolve(reply.result);
-        else reject(new VistaError(reply.code, reply.message));
+        else reject(new VistaError(reply.code, reply.message, reply.issues ? { issues: reply.issues } : {}));
       });
     });
     // The outcome may arrive (and reject) before the pool's own promise settles: it is awaited below,

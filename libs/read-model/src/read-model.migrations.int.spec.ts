@@ -4,7 +4,8 @@ import { type Kysely, sql } from 'kysely';
 import { createDatabase, migrateSchema } from '@vista/db';
 import { createTestDatabase, type TestDatabase } from '@vista/testing';
 import { stageAttemptsAndJobLogs } from './20261201-stage-attempts-job-logs.migration.js';
-import { readModelMigrations } from './read-model.migrations.js';
+import { readModelMigration, readModelMigrations } from './read-model.migrations.js';
+import { IDENTITY } from './tables/index.js';
 
 describe('read-model migrations', () => {
   let database: TestDatabase;
@@ -34,7 +35,7 @@ describe('read-model migrations', () => {
   it('re-keys the stage tables by attempt in a schema that already holds rows, and adds job logs', async () => {
     const schema = 'read_rebuild_m1';
     const all = readModelMigrations(schema);
-    const [first] = Object.keys(all);
+    const [first, second] = Object.keys(all);
     await migrateSchema(db, schema, { [first!]: all[first!]! });
     const jobId = randomUUID();
     await db.withSchema(schema).insertInto('doe_step').values(stage(jobId, 1)).execute();
@@ -44,7 +45,7 @@ describe('read-model migrations', () => {
       .values({ ...stage(jobId, 1), step_name: 'training', step_order: 3 })
       .execute();
 
-    expect(await migrateSchema(db, schema, all)).toEqual(['2026-12-01T00:00_stage-attempts-job-logs']);
+    expect(await migrateSchema(db, schema, { [first!]: all[first!]!, [second!]: all[second!]! })).toEqual(['2026-12-01T00:00_stage-attempts-job-logs']);
 
     await db.withSchema(schema).insertInto('doe_step').values(stage(jobId, 2)).execute();
     await db
@@ -71,6 +72,68 @@ describe('read-model migrations', () => {
     };
     await db.withSchema(schema).insertInto('job_logs').values(line).execute();
     await expect(db.withSchema(schema).insertInto('job_logs').values(line).execute()).rejects.toThrow(/duplicate key/);
+  });
+
+  it("gives stage rows already folded their result, from the completion event's detail they hold", async () => {
+    const schema = 'read_rebuild_m2';
+    const all = readModelMigrations(schema);
+    const [first, second] = Object.keys(all);
+    await migrateSchema(db, schema, { [first!]: all[first!]!, [second!]: all[second!]! });
+    const jobId = randomUUID();
+    const completed = { completedAt: '2026-03-01T08:00:00.000Z', designType: 'lhs', pointCount: 20, chain: { deckId: 'd' } };
+    await db
+      .withSchema(schema)
+      .insertInto('doe_step')
+      .values({ ...stage(jobId, 1), status: 'SUCCESS', metadata: JSON.stringify({ DoeStarted: {}, DoeCompleted: completed }) })
+      .execute();
+    await db
+      .withSchema(schema)
+      .insertInto('ml_step')
+      .values({ ...stage(jobId, 1), step_name: 'test', step_order: 4, metadata: JSON.stringify({ MlTestCompleted: { completedAt: 'x', rmse: 0.4 } }) })
+      .execute();
+    await db.withSchema(schema).insertInto('doe_step').values(stage(jobId, 2)).execute();
+
+    expect(await migrateSchema(db, schema, all)).toEqual([
+      '2026-12-03T06:30_stage-results',
+      '2026-12-03T06:39_owners',
+      '2026-12-03T06:45_reconcile-watermarks-dead-letters',
+      '2026-12-03T06:46_lean-read-model',
+      '2026-12-03T07:20_identity-read-model',
+      '2026-12-03T09:00_resources',
+      '2026-12-03T10:10_job-list-indexes',
+    ]);
+    const doe = await db.withSchema(schema).selectFrom('doe_step').select(['attempt', 'result']).where('job_id', '=', jobId).orderBy('attempt').execute();
+    expect(doe).toEqual([
+      { attempt: 1, result: { designType: 'lhs', pointCount: 20 } },
+      { attempt: 2, result: null },
+    ]);
+    const ml = await db.withSchema(schema).selectFrom('ml_step').select('result').where('job_id', '=', jobId).executeTakeFirst();
+    expect(ml?.result).toEqual({ rmse: 0.4 });
+    // The state's summary: the result's headline figures only.
+    const summaries = await db.withSchema(schema).selectFrom('doe_step').select('summary').where('job_id', '=', jobId).orderBy('attempt').execute();
+    expect(summaries.map((r) => r.summary)).toEqual([{ designType: 'lhs', pointCount: 20 }, null]);
+  });
+
+  it('adds the identity tables, the deactivated users in the shape the gateway reads, and drops them again', async () => {
+    const schema = 'read_rebuild_m3';
+    await migrateSchema(db, schema, readModelMigrations(schema));
+    const identity = ['deactivated_users', 'model_access', 'role_requests', 'setup_models', 'users'];
+    const present = async () =>
+      (
+        await sql<{ table_name: string }>`
+          select table_name from information_schema.tables where table_schema = ${schema} and table_name in (${sql.join(identity)}) order by 1`.execute(db)
+      ).rows.map((r) => r.table_name);
+    expect(await present()).toEqual(identity);
+    const userId = randomUUID();
+    await sql`insert into ${sql.id(schema)}.deactivated_users (user_id, position) values (${userId}, 1)`.execute(db);
+    const { rows } = await sql<{
+      user_id: string;
+      deactivated_at: Date;
+    }>`select user_id::text as user_id, deactivated_at from ${sql.id(schema)}.deactivated_users`.execute(db);
+    expect(rows).toEqual([{ user_id: userId, deactivated_at: expect.any(Date) }]);
+
+    await readModelMigration(IDENTITY, schema).down!(db);
+    expect(await present()).toEqual([]);
   });
 
   it('migrates the serving schema from nothing and back down', async () => {

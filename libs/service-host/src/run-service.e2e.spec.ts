@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { CommandClient } from '@vista/bus';
 import { RebuildReadModel } from '@vista/contracts';
 import { createDatabase } from '@vista/db';
-import { createTestDatabase, freePort, type TestDatabase, testServers, uniqueNamespace, waitFor } from '@vista/testing';
+import { createTestDatabase, createTestIdentity, freePort, type TestDatabase, testServers, uniqueNamespace, waitFor } from '@vista/testing';
 
 // Real processes, Postgres and NATS on a shared 2-core machine: a bound on waiting, not a performance claim.
 jest.setTimeout(60_000);
@@ -92,10 +92,13 @@ describe('runService (a service process from dist)', () => {
   it('migrates, serves HTTP and its NATS commands, and on SIGTERM runs the shutdown hooks and exits 0', async () => {
     const port = await freePort();
     const namespace = uniqueNamespace();
-    const started = run([], { FIXTURE_SCHEMA: 'fixture_b', FIXTURE_COMMANDS: '1', HTTP_PORT: String(port), VISTA_BUS_NAMESPACE: namespace });
+    const identity = await createTestIdentity();
+    const started = run([], { FIXTURE_SCHEMA: 'fixture_b', FIXTURE_COMMANDS: '1', HTTP_PORT: String(port), VISTA_BUS_NAMESPACE: namespace, ...identity.env });
     await serving(port, started);
 
-    const client = new CommandClient(namespace, [testServers.natsUrl], 'fixture-test');
+    const client = new CommandClient(namespace, [testServers.natsUrl], 'fixture-test', {
+      serviceAuthorization: async () => `Bearer ${await identity.serviceToken('fixture-test')}`,
+    });
     await client.connect();
     try {
       const answer = await client.execute(RebuildReadModel, { reason: 'ping' }, { actor: 'service:test', correlationId: randomUUID(), timeoutMs: 10_000 });

@@ -12,6 +12,8 @@ export interface HostSettings {
   readonly VISTA_BUS_NAMESPACE: string;
   readonly HTTP_HOST: string;
   readonly HTTP_PORT: number;
+  /** Bound of the whole shutdown (ms); `shutdownGraceMs` or the default when absent. */
+  readonly SHUTDOWN_GRACE_MS?: number;
 }
 
 /** Default time the shutdown hooks get (consumers drain, requests finish) before the process exits anyway. */
@@ -112,9 +114,9 @@ export async function runService<T extends INestApplication = INestApplication>(
  * Nest's own `enableShutdownHooks` would wait for the hooks without bound; here a stuck hook (a
  * request that never ends, a broker that never answers) cannot keep the process alive past the grace.
  */
-function stopOnSignals(app: INestApplication, options: Pick<RunServiceOptions, 'name' | 'tracing' | 'shutdownGraceMs'>): void {
+function stopOnSignals(app: INestApplication, options: Pick<RunServiceOptions, 'name' | 'tracing' | 'shutdownGraceMs' | 'config'>): void {
   const { name, tracing } = options;
-  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  const graceMs = options.config.SHUTDOWN_GRACE_MS ?? options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -5,11 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testServers } from './test-environment.js';
+import { type TestIdentity, createTestIdentity } from './test-identity.js';
 
-export type ServiceName = 'deck' | 'doe' | 'ml' | 'optimize' | 'projector' | 'gateway';
+export type ServiceName = 'deck' | 'doe' | 'ml' | 'optimize' | 'projector' | 'gateway' | 'auth' | 'metrics' | 'lot-tracking';
 
 export interface PlatformOptions {
   readonly databaseUrl: string;
+  /** The NATS server (default: the test run's shared one). */
+  readonly natsUrl?: string;
   readonly namespace: string;
   readonly services?: ServiceName[];
   /** Extra environment for every service (e.g. DECK_SOURCE_DIR, DECK_JOB_TIMEOUT_MS). */
@@ -18,6 +21,10 @@ export interface PlatformOptions {
   readonly serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Processes to run of a service, each on its own port (default 1). */
   readonly replicas?: Partial<Record<ServiceName, number>>;
+  /** How long each service may take to get ready at start and restart (ms, default 30 s). */
+  readonly readyTimeoutMs?: number;
+  /** The signing key the services trust (default: a fresh `createTestIdentity()`); its env goes to every service. */
+  readonly identity?: TestIdentity;
 }
 
 export interface RunningService {
@@ -37,8 +44,12 @@ export interface Platform {
   /** Every replica of each service, in the order they started. */
   readonly replicas: Map<ServiceName, RunningService[]>;
   readonly gatewayUrl: string;
+  /** The key every service trusts: `await platform.identity.token({ roles: ['admin'] })`. */
+  readonly identity: TestIdentity;
   /** SIGKILLs a service's replica (no shutdown hooks run). */
   kill(name: ServiceName, replica?: number): Promise<void>;
+  /** SIGTERMs a service's replica and waits for it to exit (its shutdown hooks run); resolves with how it exited. */
+  terminate(name: ServiceName, replica?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Starts a stopped replica again on the same port and waits until it is ready. */
   restart(name: ServiceName, replica?: number): Promise<void>;
   stop(): Promise<void>;
@@ -49,7 +60,9 @@ const HERE = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../.
 const ROOT = path.basename(HERE) === 'dist' && existsSync(path.join(HERE, '..', 'package.json')) ? path.dirname(HERE) : HERE;
 
 /** Runs Vista's services as real processes from `dist/` (build first) against the test's servers. */
-export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+export async function startPlatform(platformOptions: PlatformOptions): Promise<Platform> {
+  const identity = platformOptions.identity ?? (await createTestIdentity());
+  const options: PlatformOptions = { ...platformOptions, identity, env: { ...identity.env, ...platformOptions.env } };
   const names = options.services ?? ['deck', 'projector', 'gateway'];
   const services = new Map<ServiceName, RunningService>();
   const replicas = new Map<ServiceName, RunningService[]>();
@@ -61,16 +74,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const platform: Platform = {
     services,
     replicas,
+    identity,
     get gatewayUrl() {
       return services.get('gateway')?.url ?? '';
     },
     async kill(name, replica) {
       await terminate(replicaOf(name, replica).process, 'SIGKILL');
     },
+    async terminate(name, replica) {
+      const child = replicaOf(name, replica).process;
+      await terminate(child, 'SIGTERM');
+      return { code: child.exitCode, signal: child.signalCode };
+    },
     async restart(name, replica) {
       const service = replicaOf(name, replica);
       service.process = launch(name, service.port, options, service.output);
-      await waitReady(service);
+      await waitReady(service, options.readyTimeoutMs);
     },
     async stop() {
       for (const name of [...names].reverse()) {
@@ -90,7 +109,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         const service: RunningService = { name, replica, port, url: `http://127.0.0.1:${port}`, process: launch(name, port, options, output), output };
         started.push(service);
         if (replica === 0) services.set(name, service);
-        await waitReady(service);
+        await waitReady(service, options.readyTimeoutMs);
       }
     }
   } catch (error) {
@@ -108,7 +127,7 @@ function launch(name: ServiceName, port: number, options: PlatformOptions, outpu
     env: {
       PATH: process.env.PATH ?? '',
       DATABASE_URL: options.databaseUrl,
-      NATS_URL: testServers.natsUrl,
+      NATS_URL: options.natsUrl ?? testServers.natsUrl,
       VISTA_BUS_NAMESPACE: options.namespace,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(port),
@@ -129,25 +148,29 @@ function launch(name: ServiceName, port: number, options: PlatformOptions, outpu
 
 async function waitReady(service: RunningService, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let answer = '';
   while (Date.now() < deadline) {
     if (service.process.exitCode !== null || service.process.signalCode !== null) {
       throw new Error(`${service.name} exited early:\n${service.output.slice(-20).join('\n')}`);
     }
     const ok = await fetch(`${service.url}/health/ready`).then(
-      (r) => r.ok,
+      async (r) => {
+        answer = (await r.text()).slice(0, 2_000);
+        return r.ok;
+      },
       () => false,
     );
     if (ok) return;
     await sleep(200);
   }
-  throw new Error(`${service.name} was not ready within ${timeoutMs} ms:\n${service.output.slice(-20).join('\n')}`);
+  throw new Error(`${service.name} was not ready within ${timeoutMs} ms (last answer: ${answer}):\n${service.output.slice(-20).join('\n')}`);
 }
 
 async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
   await exited;
   clearTimeout(timer);
 }

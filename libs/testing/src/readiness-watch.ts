@@ -4,6 +4,8 @@ export interface ReadinessProbe {
   readonly url: string;
   readonly status: number | 'no answer';
   readonly ms: number;
+  /** What a service that is not ready says (the start of its answer), so a failing test shows why. */
+  readonly body?: string;
 }
 
 export interface ReadinessWatch {
@@ -21,14 +23,12 @@ export function watchReadiness(urls: readonly string[], intervalMs = 250, giveUp
   const probe = async (base: string): Promise<void> => {
     const url = `${base}${probePath}`;
     const started = performance.now();
-    const status = await fetch(url, { signal: AbortSignal.timeout(giveUpMs) }).then(
-      async (res) => {
-        await res.arrayBuffer();
-        return res.status;
-      },
-      () => 'no answer' as const,
+    const answer = await fetch(url, { signal: AbortSignal.timeout(giveUpMs) }).then(
+      async (res) => ({ status: res.status, text: await res.text() }),
+      () => ({ status: 'no answer' as const, text: '' }),
     );
-    probes.push({ url, status, ms: performance.now() - started });
+    const ms = performance.now() - started;
+    probes.push(answer.status === 200 ? { url, status: answer.status, ms } : { url, status: answer.status, ms, body: answer.text.slice(0, 400) });
   };
   const loop = (async () => {
     while (watching) {

@@ -1,7 +1,7 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 import { type BusNames, busNames } from '@vista/contracts';
-import { provisionStreams } from '@vista/bus';
+import { advisoryNames, provisionStreams } from '@vista/bus';
 import { testServers, uniqueNamespace } from './test-environment.js';
 
 export interface TestBus {
@@ -27,7 +27,7 @@ export async function createTestBus(namespace = uniqueNamespace()): Promise<Test
     js: jetstream(nc),
     jsm,
     async cleanup() {
-      for (const stream of [names.eventsStream, names.deadLetterStream]) {
+      for (const stream of [names.eventsStream, names.deadLetterStream, advisoryNames(names).stream]) {
         await jsm.streams.delete(stream).catch(() => undefined);
       }
       await nc.close();

@@ -10,6 +10,10 @@ import { PredictWithModel } from '@vista/contracts';
 import { readModelMigrations } from '@vista/read-model';
 import { type CommandPacket, type GatewayHarness, recordCommands, respondTo, startGateway } from '../testing/gateway.harness.js';
 import { ReadModelFactory as F, insertRows } from '../testing/read-model.factory.js';
+import { fetchAs } from '@vista/testing';
+
+/** The gateway answers only callers with a token; these tests act as an admin. */
+let fetchApi: typeof fetch;
 
 const BODY_MAX_BYTES = 2048;
 const UPLOAD_MAX_BYTES = 4096;
@@ -31,7 +35,7 @@ const subscriptionsRegistered = () => gw.bus.nc.flush();
 
 const postJson = async (path: string, body: unknown) => {
   await subscriptionsRegistered();
-  return fetch(`${gw.url}${path}`, {
+  return fetchApi(`${gw.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -47,7 +51,7 @@ function deckForm(file: { content: string | Uint8Array; name: string }, fields: 
 
 const upload = async (form: FormData) => {
   await subscriptionsRegistered();
-  return fetch(`${gw.url}/api/v1/decks`, { method: 'POST', body: form });
+  return fetchApi(`${gw.url}/api/v1/decks`, { method: 'POST', body: form });
 };
 
 async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, any>> {
@@ -69,6 +73,7 @@ beforeAll(async () => {
     prepareDatabase: (db) => migrateSchema(db, 'read', readModelMigrations('read')).then(() => undefined),
     env: { BODY_MAX_BYTES: String(BODY_MAX_BYTES), UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) },
   });
+  fetchApi = fetchAs(await gw.identity.headers({ roles: ['admin'] }));
 }, 60_000);
 
 afterEach(() => {
@@ -83,7 +88,7 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
   it('sends StartKitRun and answers 202 with the run and the Location of the kit state', async () => {
     const runId = randomUUID();
     const jobId = randomUUID();
-    const deck = track(respondTo(gw.bus, 'StartKitRun', (p: CommandPacket) => ({ response: { kitId: p.data.payload.kitId, runId, jobId } })));
+    const deck = track(await respondTo(gw.bus, 'StartKitRun', (p: CommandPacket) => ({ response: { kitId: p.data.payload.kitId, runId, jobId } })));
 
     const params = { doe: { design: 'latin-hypercube', points: 64, bounds: { x1: [0, 10] } }, optimize: { goal: 'target', target: 0.9 } };
     const response = await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID, params });
@@ -94,7 +99,9 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
     const correlationId = response.headers.get('vista-correlation-id');
     expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(deck.received).toHaveLength(1);
-    expect(deck.received[0]!.data).toEqual({ payload: { kitId: 42, deckId: DECK_ID, params }, actor: 'anonymous', correlationId });
+    expect(deck.received[0]!.data).toEqual({ payload: { kitId: 42, deckId: DECK_ID, params }, actor: gw.identity.defaultSub, correlationId });
+    // The caller's token goes along, for the service to check again.
+    expect(deck.received[0]!.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
   it.each([
@@ -104,8 +111,8 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
     ['a target goal without a target', { optimize: { goal: 'target' } }, 'params.optimize.target'],
     ['an unknown parameter', { doe: { points: 20, shuffle: true } }, 'params.doe.shuffle'],
   ])('answers 400 naming the parameter for %s, and nothing reaches the deck service', async (_what, params, path) => {
-    const commands = track(recordCommands(gw.bus));
-    const deck = track(respondTo(gw.bus, 'StartKitRun', () => ({ response: { kitId: 42, runId: randomUUID(), jobId: randomUUID() } })));
+    const commands = track(await recordCommands(gw.bus));
+    const deck = track(await respondTo(gw.bus, 'StartKitRun', () => ({ response: { kitId: 42, runId: randomUUID(), jobId: randomUUID() } })));
     const problem = await expectProblem(await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID, params }), 400, 'invalid');
     expect(problem.errors.map((e: any) => e.path)).toEqual([path]);
     expect(problem.detail).toContain(path.split('.').pop());
@@ -116,11 +123,11 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
 
   it('sends an Idempotency-Key with the route and a digest of the request, equal for the same request however its JSON is written', async () => {
     const deck = track(
-      respondTo(gw.bus, 'StartKitRun', (p: CommandPacket) => ({ response: { kitId: p.data.payload.kitId, runId: randomUUID(), jobId: randomUUID() } })),
+      await respondTo(gw.bus, 'StartKitRun', (p: CommandPacket) => ({ response: { kitId: p.data.payload.kitId, runId: randomUUID(), jobId: randomUUID() } })),
     );
     const params = { doe: { design: 'latin-hypercube', points: 64 } };
     const send = (body: string) =>
-      fetch(`${gw.url}/api/v1/kits/42/runs`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'order-7' }, body });
+      fetchApi(`${gw.url}/api/v1/kits/42/runs`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'order-7' }, body });
     expect((await send(JSON.stringify({ deckId: DECK_ID, params }))).status).toBe(202);
     expect((await send(`{"params":{"doe":{"points":64,"design":"latin-hypercube"}},"deckId":"${DECK_ID}"}`)).status).toBe(202);
     expect((await send(JSON.stringify({ deckId: DECK_ID, params: { doe: { ...params.doe, points: 65 } } }))).status).toBe(202);
@@ -131,9 +138,9 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
   });
 
   it('answers 400 naming the header for an upload with a key too long, and neither stores the file nor reaches the deck service', async () => {
-    const commands = track(recordCommands(gw.bus));
+    const commands = track(await recordCommands(gw.bus));
     const before = await gw.uploads();
-    const response = await fetch(`${gw.url}/api/v1/decks`, {
+    const response = await fetchApi(`${gw.url}/api/v1/decks`, {
       method: 'POST',
       headers: { 'idempotency-key': 'k'.repeat(201) },
       body: deckForm({ content: 'x,y\n1,2\n', name: 'd.csv' }, { name: 'd', datasetType: 'Surf' }),
@@ -147,11 +154,11 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
 
   it('answers 422 when the deck service reports the key was used for another request', async () => {
     track(
-      respondTo(gw.bus, 'StartKitRun', () => ({
+      await respondTo(gw.bus, 'StartKitRun', () => ({
         err: { code: 'idempotency-key-reused', message: 'idempotency key "k" was already used for a different request' },
       })),
     );
-    const response = await fetch(`${gw.url}/api/v1/kits/42/runs`, {
+    const response = await fetchApi(`${gw.url}/api/v1/kits/42/runs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': 'k' },
       body: JSON.stringify({ deckId: DECK_ID }),
@@ -161,7 +168,7 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
   });
 
   it('answers 409 when the deck service reports a conflict', async () => {
-    track(respondTo(gw.bus, 'StartKitRun', () => ({ err: { code: 'conflict', message: 'kit 42 already has a run in progress' } })));
+    track(await respondTo(gw.bus, 'StartKitRun', () => ({ err: { code: 'conflict', message: 'kit 42 already has a run in progress' } })));
     const problem = await expectProblem(await postJson('/api/v1/kits/42/runs', { sourcePath: 'plant-a/march.csv' }), 409, 'conflict');
     expect(problem.detail).toBe('kit 42 already has a run in progress');
     expect(problem.correlationId).toMatch(/^[0-9a-f-]{36}$/);
@@ -169,7 +176,7 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
 
   it('answers 400 with the issues the deck service found', async () => {
     track(
-      respondTo(gw.bus, 'StartKitRun', () => ({
+      await respondTo(gw.bus, 'StartKitRun', () => ({
         err: { code: 'invalid', message: 'deck is not ready', issues: [{ path: 'deckId', message: 'deck is still being ingested' }] },
       })),
     );
@@ -186,7 +193,7 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
     ['a deck id of the wrong type', { deckId: 7 }, 'deckId'],
     ['params of the wrong type', { deckId: DECK_ID, params: [1, 2] }, 'params'],
   ])('answers 400 naming the field for %s, and sends no command', async (_what, body, field) => {
-    const commands = track(recordCommands(gw.bus));
+    const commands = track(await recordCommands(gw.bus));
     const problem = await expectProblem(await postJson('/api/v1/kits/42/runs', body), 400, 'invalid');
     expect(problem.errors.map((e: any) => e.path)).toContain(field);
     await settle();
@@ -194,15 +201,15 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
   });
 
   it('answers 400 for a bad kit id, and sends no command', async () => {
-    const commands = track(recordCommands(gw.bus));
+    const commands = track(await recordCommands(gw.bus));
     await expectProblem(await postJson('/api/v1/kits/0/runs', { deckId: DECK_ID }), 400, 'invalid');
     await settle();
     expect(commands.subjects).toEqual([]);
   });
 
   it('answers 415 for a body that is not JSON, and sends no command', async () => {
-    const commands = track(recordCommands(gw.bus));
-    const response = await fetch(`${gw.url}/api/v1/kits/42/runs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: `deckId=${DECK_ID}` });
+    const commands = track(await recordCommands(gw.bus));
+    const response = await fetchApi(`${gw.url}/api/v1/kits/42/runs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: `deckId=${DECK_ID}` });
     await expectProblem(response, 415, 'unsupported-media-type');
     await settle();
     expect(commands.subjects).toEqual([]);
@@ -214,7 +221,7 @@ describe('POST /api/v1/kits/{kitId}/runs', () => {
   });
 
   it('answers 413 for a JSON body over the limit, and sends no command', async () => {
-    const commands = track(recordCommands(gw.bus));
+    const commands = track(await recordCommands(gw.bus));
     const problem = await expectProblem(
       await postJson('/api/v1/kits/42/runs', { deckId: DECK_ID, params: { blob: 'x'.repeat(BODY_MAX_BYTES) } }),
       413,
@@ -237,7 +244,7 @@ describe('POST /api/v1/runs/{runId}/control', () => {
   it('sends StopKitRun for a running run and answers 202 with where to follow it and the cancelled jobs', async () => {
     const runId = await runIn('RUNNING');
     const jobId = randomUUID();
-    const deck = track(respondTo(gw.bus, 'StopKitRun', (p: CommandPacket) => ({ response: { runId: p.data.payload.runId, cancelledJobIds: [jobId] } })));
+    const deck = track(await respondTo(gw.bus, 'StopKitRun', (p: CommandPacket) => ({ response: { runId: p.data.payload.runId, cancelledJobIds: [jobId] } })));
     const response = await postJson(`/api/v1/runs/${runId}/control`, { action: 'stop', reason: 'wrong deck' });
     expect(response.status).toBe(202);
     expect(response.headers.get('location')).toBe(`/api/v1/runs/${runId}`);
@@ -247,7 +254,7 @@ describe('POST /api/v1/runs/{runId}/control', () => {
 
   it.each(['FAILED', 'TIMEOUT', 'CANCELLED'])('sends RetryKitRun for a %s run and answers 202', async (status) => {
     const runId = await runIn(status);
-    const deck = track(respondTo(gw.bus, 'RetryKitRun', (p: CommandPacket) => ({ response: { runId: p.data.payload.runId, kitId: 42 } })));
+    const deck = track(await respondTo(gw.bus, 'RetryKitRun', (p: CommandPacket) => ({ response: { runId: p.data.payload.runId, kitId: 42 } })));
     const response = await postJson(`/api/v1/runs/${runId}/control`, { action: 'retry', reason: 'deck fixed' });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ runId, action: 'retry', status: `/api/v1/runs/${runId}` });
@@ -263,7 +270,7 @@ describe('POST /api/v1/runs/{runId}/control', () => {
     ['retry', 'SUCCESS', /is SUCCESS: only a run that FAILED/],
   ])('answers 409 to %s of a %s run, and sends no command', async (action, status, detail) => {
     const runId = await runIn(status);
-    const commands = track(recordCommands(gw.bus));
+    const commands = track(await recordCommands(gw.bus));
     const problem = await expectProblem(await postJson(`/api/v1/runs/${runId}/control`, { action }), 409, 'conflict');
     expect(problem.detail).toMatch(detail);
     expect(problem.detail).toContain(runId);
@@ -272,7 +279,7 @@ describe('POST /api/v1/runs/{runId}/control', () => {
   });
 
   it('answers 404 for a run the read model does not know, and sends no command', async () => {
-    const commands = track(recordCommands(gw.bus));
+    const commands = track(await recordCommands(gw.bus));
     const runId = randomUUID();
     const problem = await expectProblem(await postJson(`/api/v1/runs/${runId}/control`, { action: 'stop' }), 404, 'not-found');
     expect(problem.detail).toBe(`run ${runId} does not exist`);
@@ -282,7 +289,7 @@ describe('POST /api/v1/runs/{runId}/control', () => {
 
   it('answers 409 when the deck service finds the run cannot be retried after all', async () => {
     const runId = await runIn('FAILED');
-    track(respondTo(gw.bus, 'RetryKitRun', () => ({ err: { code: 'conflict', message: 'the run is already being retried' } })));
+    track(await respondTo(gw.bus, 'RetryKitRun', () => ({ err: { code: 'conflict', message: 'the run is already being retried' } })));
     const problem = await expectProblem(await postJson(`/api/v1/runs/${runId}/control`, { action: 'retry' }), 409, 'conflict');
     expect(problem.detail).toBe('the run is already being retried');
   });
@@ -307,7 +314,7 @@ describe('POST /api/v1/models/{modelId}/predict', () => {
   });
 
   it('sends PredictWithModel to the ml service and answers 200 with the predictions', async () => {
-    const ml = track(respondTo(gw.bus, PredictWithModel, answer));
+    const ml = track(await respondTo(gw.bus, PredictWithModel, answer));
     const rows = [{ temperature: 40, pressure: 1.2 }, [55, 1.4]];
     const response = await postJson(`/api/v1/models/${MODEL}/predict`, { rows });
     expect(response.status).toBe(200);
@@ -319,11 +326,11 @@ describe('POST /api/v1/models/{modelId}/predict', () => {
       predictions: [0.5, 1.5],
     });
     expect(ml.received).toHaveLength(1);
-    expect(ml.received[0]!.data).toMatchObject({ payload: { modelId: MODEL, rows }, actor: 'anonymous' });
+    expect(ml.received[0]!.data).toMatchObject({ payload: { modelId: MODEL, rows }, actor: gw.identity.defaultSub });
   });
 
   it('takes 10,000 rows, more than the general body limit', async () => {
-    const ml = track(respondTo(gw.bus, PredictWithModel, answer));
+    const ml = track(await respondTo(gw.bus, PredictWithModel, answer));
     const rows = Array.from({ length: 10_000 }, (_, i) => [i / 100, 1.5]);
     expect(JSON.stringify({ rows }).length).toBeGreaterThan(BODY_MAX_BYTES);
     const response = await postJson(`/api/v1/models/${MODEL}/predict`, { rows });
@@ -333,14 +340,14 @@ describe('POST /api/v1/models/{modelId}/predict', () => {
   });
 
   it('answers 404 when the ml service does not know the model', async () => {
-    track(respondTo(gw.bus, PredictWithModel, () => ({ err: { code: 'not-found', message: `model ${MODEL} does not exist` } })));
+    track(await respondTo(gw.bus, PredictWithModel, () => ({ err: { code: 'not-found', message: `model ${MODEL} does not exist` } })));
     const problem = await expectProblem(await postJson(`/api/v1/models/${MODEL}/predict`, { rows: [[1, 2]] }), 404, 'not-found');
     expect(problem.detail).toBe(`model ${MODEL} does not exist`);
   });
 
   it('answers 400 with the issues the ml service found in the rows', async () => {
     track(
-      respondTo(gw.bus, PredictWithModel, () => ({
+      await respondTo(gw.bus, PredictWithModel, () => ({
         err: { code: 'invalid', message: 'rows do not fit the model', issues: [{ path: 'rows.0', message: 'has 3 values, the model has 2 factors' }] },
       })),
     );
@@ -357,7 +364,7 @@ describe('POST /api/v1/models/{modelId}/predict', () => {
     ['a value that is not a number', { rows: [{ temperature: 'hot' }] }, 'rows'],
     ['an unknown field', { rows: [[1, 2]], explain: true }, 'explain'],
   ])('answers 400 for %s, and sends no command', async (_what, body, path) => {
-    const commands = track(recordCommands(gw.bus));
+    const commands = track(await recordCommands(gw.bus));
     const problem = await expectProblem(await postJson(`/api/v1/models/${MODEL}/predict`, body), 400, 'invalid');
     expect(problem.errors.map((e: any) => e.path)).toEqual([path]);
     await settle();
@@ -375,7 +382,7 @@ describe('POST /api/v1/decks', () => {
   it('puts the file in the uploads bucket, sends IngestDeck and answers 201 with the deck', async () => {
     const seen: { key?: string; content?: string } = {};
     const deck = track(
-      respondTo(gw.bus, 'IngestDeck', async (p: CommandPacket) => {
+      await respondTo(gw.bus, 'IngestDeck', async (p: CommandPacket) => {
         // What the deck service does: read the upload, then delete it.
         const store = await new Objm(gw.bus.js).open(gw.bus.names.uploadsBucket);
         const key = p.data.payload.uploadKey as string;
@@ -415,7 +422,9 @@ describe('POST /api/v1/decks', () => {
 
   it('deletes the upload when the deck service refuses the deck', async () => {
     track(
-      respondTo(gw.bus, 'IngestDeck', () => ({ err: { code: 'invalid', message: 'the deck has no rows', issues: [{ path: 'row 1', message: 'missing' }] } })),
+      await respondTo(gw.bus, 'IngestDeck', () => ({
+        err: { code: 'invalid', message: 'the deck has no rows', issues: [{ path: 'row 1', message: 'missing' }] },
+      })),
     );
     const problem = await expectProblem(
       await upload(deckForm({ content: 'a,b\n', name: 'empty.csv' }, { name: 'empty', datasetType: 'Surf' })),
@@ -427,7 +436,7 @@ describe('POST /api/v1/decks', () => {
   });
 
   it('answers 413 for a file over the limit and stores nothing', async () => {
-    const commands = track(recordCommands(gw.bus));
+    const commands = track(await recordCommands(gw.bus));
     const before = await gw.uploads();
     const problem = await expectProblem(
       await upload(deckForm({ content: new Uint8Array(UPLOAD_MAX_BYTES + 1).fill(65), name: 'big.csv' }, { name: 'big', datasetType: 'Vector' })),
@@ -441,7 +450,7 @@ describe('POST /api/v1/decks', () => {
   });
 
   it('answers 400 naming unknown and invalid form fields, storing nothing', async () => {
-    const commands = track(recordCommands(gw.bus));
+    const commands = track(await recordCommands(gw.bus));
     const problem = await expectProblem(
       await upload(deckForm({ content: csv, name: 'march.csv' }, { name: 'x', datasetType: 'Laser', owner: 'me' })),
       400,

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { BusEnvironment, DatabaseEnvironment, loadEnvironment } from '@vista/contracts';
+import { BusEnvironment, DatabaseEnvironment, IdentityEnvironment, loadEnvironment } from '@vista/contracts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -36,7 +36,7 @@ export class GatewayEnvironment {
   @IsInt() @Min(64) @Max(67_108_864) PREDICT_BODY_MAX_BYTES = 1_000_000;
 
   /**
-   * How long the gateway waits for a service's reply to a command before answering 504. The command
+   * How long the gateway waits for a service's reply to a command before answering 503 (problem type `timeout`). The command
    * may still complete after that: a client repeats it with the same Idempotency-Key to get its answer.
    */
   @IsInt() @Min(100) @Max(600_000) COMMAND_TIMEOUT_MS = 10_000;
@@ -44,16 +44,30 @@ export class GatewayEnvironment {
   /** Requests per client address and window on `/api`: `<count>/<window>` with window `<n>s|m|h`, e.g. `100/10s`. */
   @Matches(/^[1-9]\d{0,6}\/[1-9]\d{0,4}[smh]$/, { message: 'must be <count>/<window> such as 600/1m or 100/10s' })
   GATEWAY_RATE_LIMIT = '600/1m';
+
+  /** Login attempts per client address and window on the login routes (`/api/v1/auth/login`), same form as GATEWAY_RATE_LIMIT. */
+  @Matches(/^[1-9]\d{0,6}\/[1-9]\d{0,4}[smh]$/, { message: 'must be <count>/<window> such as 10/1m' })
+  AUTH_RATE_LIMIT = '10/1m';
+
+  /**
+   * Origins whose pages may call the API from a browser (CORS), comma-separated, e.g.
+   * `https://vista.example.com,http://localhost:5173`. Empty: none but the gateway's own (the dashboard).
+   */
+  @Matches(/^(|https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*)$/, { message: 'must be comma-separated origins such as https://vista.example.com' })
+  CORS_ORIGINS = '';
+
+  /** How often the gateway rereads the deactivated users (their tokens are refused from then on), ms. */
+  @IsInt() @Min(50) @Max(600_000) DEACTIVATED_USERS_REFRESH_MS = 5_000;
 }
 
-export type GatewayConfig = DatabaseEnvironment & BusEnvironment & GatewayEnvironment;
+export type GatewayConfig = DatabaseEnvironment & BusEnvironment & IdentityEnvironment & GatewayEnvironment;
 
 /** Injection token of the validated configuration. */
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
 /** Reads and validates every variable the gateway uses; throws naming each bad variable. */
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
-  return loadEnvironment([DatabaseEnvironment, BusEnvironment, GatewayEnvironment], env);
+  return loadEnvironment([DatabaseEnvironment, BusEnvironment, IdentityEnvironment, GatewayEnvironment], env);
 }
 
 export interface RateLimit {
@@ -62,6 +76,13 @@ export interface RateLimit {
 }
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** The origins of CORS_ORIGINS. */
+export const parseOrigins = (value: string): string[] =>
+  value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
 
 /** Parses GATEWAY_RATE_LIMIT (`600/1m`, `100/10s`). */
 export function parseRateLimit(value: string): RateLimit {

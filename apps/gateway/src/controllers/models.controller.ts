@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandCall } from '@vista/bus';
-import { NotFoundError } from '@vista/contracts';
+import { NotFoundError, PIPELINE_ROLES } from '@vista/contracts';
 import type { Response } from 'express';
 import { ModelCommands } from '../commands/model.commands.js';
 import { Model, ModelPage, Prediction } from '../dto/model.response.js';
@@ -11,8 +11,10 @@ import { PredictRequest } from '../dto/predict.request.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { CommandCallOf } from '../http/command-call.decorator.js';
 import { ifNoneMatchHits, sendNotModified, setVersion, weakEtag } from '../http/etag.js';
+import { Authenticated, RequireRoles } from '../http/route-policy.decorator.js';
 import { ModelQueries } from '../queries/model.queries.js';
 
+@ApiBearerAuth()
 @ApiTags('models')
 @Controller('api/v1/models')
 export class ModelsController {
@@ -22,6 +24,7 @@ export class ModelsController {
   ) {}
 
   @Get()
+  @Authenticated()
   @ApiOperation({ summary: 'List registered models, the most recently registered first' })
   @ApiOkResponse({ type: ModelPage })
   @ApiProblems(400)
@@ -31,6 +34,7 @@ export class ModelsController {
   }
 
   @Get(':modelId')
+  @Authenticated()
   @ApiOperation({ summary: 'A registered model with its metrics, hyperparameters, settings and lineage' })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiOkResponse({ type: Model, headers: { ETag: { description: 'W/"model-<modelId>-<position>"', schema: { type: 'string' } } } })
@@ -49,13 +53,14 @@ export class ModelsController {
   }
 
   @Post(':modelId/predict')
+  @RequireRoles(...PIPELINE_ROLES.predict)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: "Predict a model's response for factor settings",
     description: 'Answered by the ml service from the stored artifact. Rows name every factor of the model, or list them in its factor order.',
   })
   @ApiOkResponse({ type: Prediction })
-  @ApiProblems(400, 404, 413, 503, 504)
+  @ApiProblems(400, 404, 413, 503)
   async predict(@Param() { modelId }: ModelIdParams, @Body() body: PredictRequest, @CommandCallOf() call: CommandCall): Promise<Prediction> {
     const result = await this.commands.predict(modelId, body, call);
     return { modelId: result.modelId, modelVersion: result.modelVersion, response: result.response, factors: result.factors, predictions: result.predictions };

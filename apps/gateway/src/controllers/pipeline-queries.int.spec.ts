@@ -3,9 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { migrateSchema } from '@vista/db';
 // The gateway reads the tables the projector migrates; testing on its real migrations keeps the two in step.
 
-import { readModelMigrations } from '@vista/read-model';
+import { readModelMigrations, summaryOf } from '@vista/read-model';
 import { ReadModelFactory as F, insertRows } from '../testing/read-model.factory.js';
 import { type GatewayHarness, startGateway } from '../testing/gateway.harness.js';
+import { fetchAs } from '@vista/testing';
+
+/** The gateway answers only callers with a token; these tests act as an admin. */
+let fetchApi: typeof fetch;
 
 const KIT = 43;
 const RUN = randomUUID();
@@ -20,7 +24,7 @@ const t = (minute: number, second = 0) => new Date(Date.UTC(2026, 2, 1, 8, minut
 
 let gw: GatewayHarness;
 
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${gw.url}${path}`, { headers });
+const get = (path: string, headers: Record<string, string> = {}) => fetchApi(`${gw.url}${path}`, { headers });
 const json = async (path: string): Promise<any> => {
   const response = await get(path);
   expect(response.status).toBe(200);
@@ -35,10 +39,20 @@ async function expectProblem(response: Response, status: number, code: string): 
   return problem;
 }
 
-const completed = (type: string, result: Record<string, unknown>) => JSON.stringify({ [type]: { completedAt: '2026-03-01T08:00:00.000Z', ...result } });
+/** A stage row's columns once its task completed: the event's detail in `metadata`, its result (without the chain) in `result`. */
+const completed = (type: string, detail: Record<string, unknown>) => {
+  const { chain: _chain, ...result } = detail;
+  const task = { DoeCompleted: 'doe', OptimizeCompleted: 'optimize' }[type] ?? type.replace(/^Ml(\w+)Completed$/, '$1').toLowerCase();
+  return {
+    metadata: JSON.stringify({ [type]: { completedAt: '2026-03-01T08:00:00.000Z', ...detail } }),
+    result: JSON.stringify(result),
+    summary: JSON.stringify(summaryOf(result, task)),
+  };
+};
 
 beforeAll(async () => {
   gw = await startGateway({ prepareDatabase: (db) => migrateSchema(db, 'read', readModelMigrations('read')).then(() => undefined) });
+  fetchApi = fetchAs(await gw.identity.headers({ roles: ['admin'] }));
   // Kit 43's run went the whole chain: its DOE job failed once and succeeded on the retry.
   await insertRows(gw.db, 'kits', [F.kit({ kit_id: KIT, last_run_id: RUN, status: 'SUCCESS', current_task: 'optimize', current_order: 7, position: 60 })]);
   await insertRows(gw.db, 'runs', [
@@ -65,7 +79,7 @@ beforeAll(async () => {
       started_at: t(3, 1),
       finished_at: t(4),
       data_info: JSON.stringify({ rows: 64, columns: 3 }),
-      metadata: completed('DoeCompleted', { designType: 'latin-hypercube', pointCount: 64, datasetId: randomUUID(), dataInfo: { rows: 64, columns: 3 } }),
+      ...completed('DoeCompleted', { designType: 'latin-hypercube', pointCount: 64, datasetId: randomUUID(), dataInfo: { rows: 64, columns: 3 } }),
       position: 30,
     }),
   ]);
@@ -90,7 +104,7 @@ beforeAll(async () => {
         requested_at: t(4 + order),
         started_at: t(4 + order, 1),
         finished_at: t(4 + order, 30),
-        metadata: completed(...results[step]!),
+        ...completed(...results[step]!),
         position: 30 + order,
       });
     }),
@@ -103,7 +117,7 @@ beforeAll(async () => {
       requested_at: t(9),
       started_at: t(9, 1),
       finished_at: t(9, 40),
-      metadata: completed('OptimizeCompleted', {
+      ...completed('OptimizeCompleted', {
         modelId: MODEL,
         bestFactors: { t: 4.2, p: 1.1 },
         predicted: { y: 0.97 },

@@ -6,6 +6,10 @@ import { migrateSchema } from '@vista/db';
 import { readModelMigrations } from '@vista/read-model';
 import { ReadModelFactory as F, insertRows } from '../testing/read-model.factory.js';
 import { type GatewayHarness, startGateway } from '../testing/gateway.harness.js';
+import { fetchAs } from '@vista/testing';
+
+/** The gateway answers only callers with a token; these tests act as an admin. */
+let fetchApi: typeof fetch;
 
 const KIT = 42;
 const RUN_OLD = randomUUID();
@@ -17,7 +21,7 @@ const DECK_ID = randomUUID();
 
 let gw: GatewayHarness;
 
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${gw.url}${path}`, { headers });
+const get = (path: string, headers: Record<string, string> = {}) => fetchApi(`${gw.url}${path}`, { headers });
 
 async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, any>> {
   expect(response.status).toBe(status);
@@ -32,6 +36,7 @@ async function expectProblem(response: Response, status: number, code: string): 
 
 beforeAll(async () => {
   gw = await startGateway({ prepareDatabase: (db) => migrateSchema(db, 'read', readModelMigrations('read')).then(() => undefined) });
+  fetchApi = fetchAs(await gw.identity.headers({ roles: ['admin'] }));
   // Kit 42: an earlier run reached DOE; the latest run is in its DOE stage after deck collection.
   await insertRows(gw.db, 'kits', [
     F.kit({

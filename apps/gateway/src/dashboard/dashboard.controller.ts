@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../http/route-policy.decorator.js';
 
 const ASSETS = ['index.html', 'dashboard.js', 'dashboard.css'] as const;
 
@@ -17,6 +18,7 @@ function assetDirectory(): string {
 }
 
 /** Serves the static dashboard: a page, a script and a style sheet, read once at start-up. */
+@Public()
 @ApiExcludeController()
 @Controller()
 export class DashboardController {

@@ -1,3 +1,176 @@
+// Who is logged in: an SSO login comes back as `/#login=<tokens>`; the access token is kept in
+// sessionStorage['vista.accessToken'] (every API call sends it), renewed with the refresh token before it
+// expires. Pages to request a role or model access and, for admins, to decide role requests; actions the
+// user may not take are hidden or disabled.
+(() => {
+  'use strict';
+
+  const $ = (id) => document.getElementById(id);
+  const TOKEN_KEY = 'vista.accessToken';
+  const REFRESH_KEY = 'vista.refreshToken';
+  const OPERATE = ['admin', 'logic.general', 'logic.model-setup', 'dram.general'];
+  const login = /^#login=([\w-]+)$/.exec(location.hash);
+  if (login) {
+    try {
+      const tokens = JSON.parse(atob(login[1].replace(/-/g, '+').replace(/_/g, '/')));
+      sessionStorage.setItem(TOKEN_KEY, tokens.accessToken);
+      sessionStorage.setItem(REFRESH_KEY, tokens.refreshToken);
+    } catch {
+      // A damaged address: stay logged out.
+    }
+    history.replaceState(null, '', location.pathname);
+  }
+  const authed = (url, init = {}) => {
+    const headers = new Headers(init.headers);
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    if (init.body) headers.set('content-type', 'application/json');
+    return fetch(url, { ...init, headers });
+  };
+  const problem = async (response) => {
+    const body = await response.json().catch(() => ({}));
+    return body.detail ?? body.title ?? `HTTP ${response.status}`;
+  };
+  const item = (text, ...buttons) => {
+    const li = document.createElement('li');
+    li.append(document.createTextNode(text), ...buttons);
+    return li;
+  };
+  const button = (label, onClick) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.addEventListener('click', onClick);
+    return b;
+  };
+
+  let me = null;
+
+  async function refreshTokens() {
+    const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+    if (!refreshToken) return;
+    const response = await fetch('/api/v1/auth/refresh', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
+    if (!response.ok) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      sessionStorage.removeItem(REFRESH_KEY);
+      return;
+    }
+    const tokens = await response.json();
+    sessionStorage.setItem(TOKEN_KEY, tokens.accessToken);
+    sessionStorage.setItem(REFRESH_KEY, tokens.refreshToken);
+  }
+
+  async function loadMe() {
+    if (!sessionStorage.getItem(TOKEN_KEY)) return render();
+    let response = await authed('/api/v1/auth/me');
+    if (response.status === 401) {
+      await refreshTokens();
+      response = await authed('/api/v1/auth/me');
+    }
+    me = response.ok ? await response.json() : null;
+    render();
+  }
+
+  function render() {
+    const roles = me?.roles ?? [];
+    $('who').textContent = me ? `${me.name} (${roles.length ? roles.join(', ') : 'no role yet'})` : 'Not logged in';
+    $('login').hidden = Boolean(me);
+    $('logout').hidden = !me;
+    $('access-link').hidden = !me;
+    $('access-panel').hidden = !me || location.hash !== '#access';
+    $('my-roles').textContent = roles.length ? roles.join(', ') : 'none yet';
+    $('admin-panel').hidden = !roles.includes('admin');
+    // Stop and retry are for users with a pipeline role.
+    const operate = roles.some((role) => OPERATE.includes(role));
+    for (const id of ['stop-run', 'retry-run']) {
+      $(id).disabled = !operate;
+      $(id).title = operate ? '' : 'Needs one of the roles ' + OPERATE.join(', ');
+    }
+    if (me && location.hash === '#access') void loadAccess();
+  }
+
+  async function loadAccess() {
+    const [requests, models, accessRequests] = await Promise.all(
+      ['/api/v1/role-requests', '/api/v1/setup-models', '/api/v1/model-access-requests'].map((url) => authed(url).then((r) => (r.ok ? r.json() : []))),
+    );
+    $('my-role-requests').replaceChildren(
+      ...requests.filter((r) => r.userId === me.userId).map((r) => item(`${r.role}: ${r.status}${r.decision ? ` — ${r.decision.reason}` : ''}`)),
+    );
+    $('model-choice').replaceChildren(
+      ...models.filter((m) => !m.canUse).map((m) => Object.assign(document.createElement('option'), { value: m.setupModelId, textContent: m.name })),
+    );
+    $('model-access-form').hidden = !models.some((m) => !m.canUse);
+    $('model-requests').replaceChildren(
+      ...accessRequests.map((r) => {
+        const name = models.find((m) => m.setupModelId === r.setupModelId)?.name ?? r.setupModelId;
+        const decide = (decision) => async () => {
+          const response = await authed(`/api/v1/model-access-requests/${r.requestId}/decision`, {
+            method: 'POST',
+            body: JSON.stringify({ decision, reason: `${decision} in the dashboard` }),
+          });
+          if (!response.ok) alert(await problem(response));
+          void loadAccess();
+        };
+        const mayDecide = r.status === 'pending' && r.userId !== me.userId;
+        return item(`${name}: ${r.status}`, ...(mayDecide ? [button('Approve', decide('approved')), button('Reject', decide('rejected'))] : []));
+      }),
+    );
+    if (me.roles.includes('admin')) {
+      $('pending-role-requests').replaceChildren(
+        ...requests
+          .filter((r) => r.status === 'pending')
+          .map((r) => {
+            const decide = (decision) => async () => {
+              const response = await authed(`/api/v1/role-requests/${r.requestId}/decision`, {
+                method: 'POST',
+                body: JSON.stringify({ decision, reason: `${decision} in the dashboard` }),
+              });
+              if (!response.ok) alert(await problem(response));
+              void loadAccess();
+            };
+            return item(`${r.role} for ${r.userId}: ${r.reason} `, button('Approve', decide('approved')), button('Reject', decide('rejected')));
+          }),
+      );
+    }
+  }
+
+  $('role-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const response = await authed('/api/v1/role-requests', {
+      method: 'POST',
+      body: JSON.stringify({ role: $('role-choice').value, reason: $('role-reason').value }),
+    });
+    $('role-note').textContent = response.ok ? 'Requested: waiting for an admin.' : await problem(response);
+    if (response.ok) void loadAccess();
+  });
+  $('model-access-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const response = await authed(`/api/v1/setup-models/${$('model-choice').value}/access-requests`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: $('model-reason').value }),
+    });
+    const body = response.ok ? await response.json() : null;
+    $('model-note').textContent = body ? (body.status === 'already-granted' ? body.message : 'Requested: waiting for the owner.') : await problem(response);
+    if (response.ok) void loadAccess();
+  });
+  $('logout').addEventListener('click', async () => {
+    const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+    if (refreshToken)
+      await fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+    sessionStorage.clear();
+    me = null;
+    render();
+  });
+  window.addEventListener('hashchange', render);
+  void loadMe();
+  // Renew the short-lived access token while the page is open.
+  setInterval(() => void refreshTokens(), 4 * 60 * 1000);
+})();
+
 // Vista dashboard: the kit list and one kit's state at three depths, refreshed every 2 s; the
 // latest run's stages (with ML steps, attempts, times, reasons and the optimum), its stop / retry,
 // and a job's log lines on demand. The state is fetched with If-None-Match, so an unchanged kit
@@ -8,6 +181,14 @@
   const REFRESH_MS = 2000;
   const api = '/api/v1';
   const $ = (id) => document.getElementById(id);
+  /** Where the login page keeps the access token; every API call sends it as `Authorization: Bearer …`. */
+  const TOKEN_KEY = 'vista.accessToken';
+  const apiFetch = (url, init = {}) => {
+    const headers = new Headers(init.headers);
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+    return fetch(url, { ...init, headers });
+  };
   let selectedKit = null;
   let stateEtag = null;
   let lastState = null;
@@ -49,17 +230,62 @@
     }
   }
 
-  async function refreshKits() {
-    try {
-      const response = await fetch(`${api}/kits?page=1&pageSize=50`, { cache: 'no-store' });
-      if (!response.ok) throw new Error(await problemText(response));
-      const page = await response.json();
+  /**
+   * A keyset-paged list: its filters come from a form, `Next page` follows the answer's cursor, `First
+   * page` starts again; the refresh timer reloads the page being shown (same cursor).
+   */
+  function pagedList({ path, query, note, render, noun }) {
+    const state = { cursor: null, next: null };
+    const load = async () => {
+      try {
+        const params = new URLSearchParams(Object.entries(query()).filter(([, v]) => v !== '' && v !== undefined));
+        if (state.cursor) params.set('cursor', state.cursor);
+        const response = await apiFetch(`${api}${path}?${params}`, { cache: 'no-store' });
+        if (!response.ok) throw new Error(await problemText(response));
+        const page = await response.json();
+        state.next = page.nextCursor;
+        render(page.items);
+        const fresh = page.freshness?.projector ? ` · as of position ${page.freshness.position}` : '';
+        $(`${note}`).textContent =
+          `${page.items.length} ${noun}(s) on this page${state.cursor ? '' : ' (first page)'}${page.nextCursor ? '' : ', the last'}${fresh}`;
+        $(`${noun}s-next`).disabled = !page.nextCursor;
+      } catch (error) {
+        $(`${note}`).textContent = `Could not load ${noun}s: ${error.message}`;
+      }
+    };
+    $(`${noun}s-first`).addEventListener('click', () => {
+      state.cursor = null;
+      load();
+    });
+    $(`${noun}s-next`).addEventListener('click', () => {
+      if (!state.next) return;
+      state.cursor = state.next;
+      load();
+    });
+    return {
+      load,
+      restart: () => {
+        state.cursor = null;
+        return load();
+      },
+    };
+  }
+
+  let shownKits = [];
+  const kitList = pagedList({
+    path: '/kits',
+    noun: 'kit',
+    note: 'kits-note',
+    query: () => ({ pageSize: 20, q: $('kit-q').value.trim(), status: $('kit-status').value, archived: $('kit-archived').value, sort: $('kit-sort').value }),
+    render: (kits) => {
+      shownKits = kits;
       $('kits').replaceChildren(
-        ...page.items.map((kit) =>
+        ...kits.map((kit) =>
           el(
             'tr',
-            { class: kit.kitId === selectedKit ? 'kit selected' : 'kit', onclick: () => selectKit(kit.kitId) },
+            { class: `kit${kit.kitId === selectedKit ? ' selected' : ''}${kit.archived ? ' archived' : ''}`, onclick: () => selectKit(kit.kitId) },
             el('td', {}, String(kit.kitId)),
+            el('td', {}, kit.name ?? ''),
             el('td', {}, status(kit.status)),
             el('td', {}, kit.currentTask ?? ''),
             el('td', {}, String(kit.runs)),
@@ -67,14 +293,148 @@
           ),
         ),
       );
-      $('kits-note').textContent = `${page.total} kit(s)` + (page.total > page.items.length ? `, ${page.items.length} most recent shown` : '');
-    } catch (error) {
-      $('kits-note').textContent = `Could not load kits: ${error.message}`;
-    }
+    },
+  });
+  const refreshKits = () => kitList.load();
+  $('kit-filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    kitList.restart();
+  });
+
+  /** The kit form: empty to create a kit, filled with the selected kit to change or archive it. */
+  function editKit(kit) {
+    $('kit-form-id').value = kit ? String(kit.kitId) : '';
+    $('kit-form-title').textContent = kit ? `Kit ${kit.kitId}` : 'New kit';
+    $('kit-name').value = kit?.name ?? '';
+    $('kit-description').value = kit?.description ?? '';
+    $('kit-params').value = kit?.defaultParams && Object.keys(kit.defaultParams).length ? JSON.stringify(kit.defaultParams) : '';
+    $('kit-save').textContent = kit ? 'Save kit' : 'Create kit';
+    $('kit-archive').hidden = !kit || kit.archived;
+    $('kit-form-note').textContent = kit?.archived ? 'Archived.' : '';
   }
+  $('kit-new').addEventListener('click', () => editKit(null));
+  $('kit-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const kitId = $('kit-form-id').value;
+    const body = { name: $('kit-name').value.trim() };
+    const description = $('kit-description').value.trim();
+    if (description || kitId) body.description = description || null;
+    try {
+      const params = $('kit-params').value.trim();
+      if (params) body.defaultParams = JSON.parse(params);
+    } catch {
+      $('kit-form-note').textContent = 'Default run parameters: not valid JSON.';
+      return;
+    }
+    const response = await apiFetch(kitId ? `${api}/kits/${kitId}` : `${api}/kits`, {
+      method: kitId ? 'PATCH' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      $('kit-form-note').textContent = await problemText(response);
+      return;
+    }
+    const kit = await response.json();
+    editKit(kit);
+    $('kit-form-note').textContent = kitId ? 'Saved.' : `Kit ${kit.kitId} created.`;
+    kitList.load();
+  });
+  $('kit-archive').addEventListener('click', async () => {
+    const kitId = $('kit-form-id').value;
+    if (!kitId) return;
+    const response = await apiFetch(`${api}/kits/${kitId}/archive`, { method: 'POST' });
+    $('kit-form-note').textContent = response.ok ? 'Archived: hidden from the list unless archived kits are shown.' : await problemText(response);
+    if (response.ok) {
+      $('kit-archive').hidden = true;
+      kitList.load();
+    }
+  });
+
+  const localToIso = (value) => (value ? new Date(value).toISOString() : '');
+  const deckList = pagedList({
+    path: '/decks',
+    noun: 'deck',
+    note: 'decks-note',
+    query: () => ({
+      pageSize: 20,
+      q: $('deck-q').value.trim(),
+      datasetType: $('deck-type').value,
+      createdFrom: localToIso($('deck-from').value),
+      createdTo: localToIso($('deck-to').value),
+      archived: $('deck-archived').value,
+      sort: $('deck-sort').value,
+    }),
+    render: (decks) =>
+      $('decks').replaceChildren(
+        ...decks.map((deck) =>
+          el(
+            'tr',
+            { class: deck.archived ? 'archived' : '' },
+            el('td', {}, deck.name),
+            el('td', {}, deck.datasetType),
+            el('td', {}, String(deck.rowCount)),
+            el('td', {}, deck.groundTruth ?? ''),
+            el('td', {}, time(deck.ingestedAt)),
+            el('td', {}, el('button', { type: 'button', onclick: () => editDeck(deck) }, 'Edit')),
+          ),
+        ),
+      ),
+  });
+  $('deck-filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    deckList.restart();
+  });
+
+  function editDeck(deck) {
+    $('deck-form').hidden = false;
+    $('deck-form-id').value = deck.deckId;
+    $('deck-form-title').textContent = `Dataset ${deck.name}${deck.archived ? ' (archived)' : ''}`;
+    $('deck-name').value = deck.name;
+    $('deck-description').value = deck.description ?? '';
+    $('deck-form-type').value = deck.datasetType;
+    $('deck-ground-truth').value = deck.groundTruth ?? '';
+    $('deck-archive').hidden = deck.archived;
+    $('deck-form-note').textContent = '';
+  }
+  $('deck-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const deckId = $('deck-form-id').value;
+    const body = {
+      name: $('deck-name').value.trim(),
+      description: $('deck-description').value.trim() || null,
+      datasetType: $('deck-form-type').value,
+      groundTruth: $('deck-ground-truth').value.trim() || null,
+    };
+    const response = await apiFetch(`${api}/decks/${deckId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    $('deck-form-note').textContent = response.ok ? 'Saved.' : await problemText(response);
+    if (response.ok) deckList.load();
+  });
+  $('deck-archive').addEventListener('click', async () => {
+    const response = await apiFetch(`${api}/decks/${$('deck-form-id').value}/archive`, { method: 'POST' });
+    $('deck-form-note').textContent = response.ok ? 'Archived: hidden from the list unless archived datasets are shown.' : await problemText(response);
+    if (response.ok) {
+      $('deck-archive').hidden = true;
+      deckList.load();
+    }
+  });
+  $('deck-download').addEventListener('click', async () => {
+    // Fetched with the caller's token, then saved: a plain link would not send it.
+    const response = await apiFetch(`${api}/decks/${$('deck-form-id').value}/download`);
+    if (!response.ok) {
+      $('deck-form-note').textContent = await problemText(response);
+      return;
+    }
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'dataset.csv';
+    const link = el('a', { href: URL.createObjectURL(await response.blob()), download: name });
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
 
   function selectKit(kitId) {
     selectedKit = kitId;
+    const shown = shownKits.find((kit) => kit.kitId === kitId);
+    if (shown) editKit(shown);
     stateEtag = null;
     lastState = null;
     shownLogs = null;
@@ -92,7 +452,7 @@
     const kitId = selectedKit;
     try {
       const headers = stateEtag ? { 'If-None-Match': stateEtag } : {};
-      const response = await fetch(`${api}/kits/${kitId}/state`, { headers, cache: 'no-store' });
+      const response = await apiFetch(`${api}/kits/${kitId}/state`, { headers, cache: 'no-store' });
       if (kitId !== selectedKit) return;
       if (response.status === 304) {
         $('freshness').textContent = freshnessText(lastState, true);
@@ -142,7 +502,7 @@
       const [tasks, details] = await Promise.all(
         [links.tasks, links.details].map(async (url) => {
           if (!url) return undefined;
-          const response = await fetch(url, { cache: 'no-store' });
+          const response = await apiFetch(url, { cache: 'no-store' });
           if (!response.ok) throw new Error(await problemText(response));
           return response.json();
         }),
@@ -265,7 +625,7 @@
   async function showLogs(jobId, title) {
     shownLogs = { jobId, title };
     try {
-      const response = await fetch(`${api}/jobs/${jobId}/logs?limit=500`, { cache: 'no-store' });
+      const response = await apiFetch(`${api}/jobs/${jobId}/logs?limit=500`, { cache: 'no-store' });
       if (!response.ok) throw new Error(await problemText(response));
       const page = await response.json();
       $('job-logs-title').textContent = `${title} log`;
@@ -293,7 +653,7 @@
     const reason = $('control-reason').value.trim();
     $('control-note').textContent = `${action === 'stop' ? 'Stopping' : 'Retrying'}…`;
     try {
-      const response = await fetch(`${api}/runs/${runId}/control`, {
+      const response = await apiFetch(`${api}/runs/${runId}/control`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(reason ? { action, reason } : { action }),
@@ -311,6 +671,7 @@
   $('retry-run').addEventListener('click', () => control('retry'));
 
   refreshKits();
+  deckList.load();
   // A link to a kit (`/#kit=42`) opens it.
   const linked = /^#kit=(\d+)$/.exec(location.hash);
   if (linked) selectKit(Number(linked[1]));

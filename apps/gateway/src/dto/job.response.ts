@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { JOB_STATUSES, JOB_TYPES, ML_STEPS } from '@vista/contracts';
+import { Freshness } from './freshness.response.js';
 
 const DETAIL = { type: 'object', additionalProperties: true, nullable: true } as const;
 
@@ -127,4 +128,36 @@ export class StageState extends JobAttemptBase {
   queue?: QueuePlace;
   @ApiProperty({ description: 'Stream position of the last event applied to the attempt.' }) position!: number;
   @ApiProperty({ type: StageLinks }) links!: StageLinks;
+}
+
+export class JobListLinks {
+  @ApiProperty({ example: '/api/v1/jobs/4f0c…' }) job!: string;
+  @ApiProperty({ example: '/api/v1/jobs/4f0c…/logs' }) logs!: string;
+}
+
+/** One attempt of a job (an ML attempt: one of its steps) in a list of jobs. */
+export class JobListItem {
+  @ApiProperty({ format: 'uuid' }) jobId!: string;
+  @ApiProperty({ enum: JOB_TYPES, description: 'The stage the job belongs to.' }) stage!: string;
+  @ApiProperty({ example: 'training', description: 'Its task: the stage, or the ML step.' }) task!: string;
+  @ApiProperty() kitId!: number;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) requestedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "Who owns it: its run's starter." }) owner!: string | null;
+  @ApiProperty({ type: JobListLinks }) links!: JobListLinks;
+  @ApiProperty() position!: number;
+}
+
+export class JobPage {
+  @ApiProperty({ type: [JobListItem] }) items!: JobListItem[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' }) nextCursor!: string | null;
+  @ApiProperty() sort!: string;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty({ type: () => Freshness }) freshness!: Freshness;
 }

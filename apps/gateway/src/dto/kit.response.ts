@@ -1,18 +1,37 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { JOB_STATUSES } from '@vista/contracts';
+import { Freshness } from './freshness.response.js';
 import { StageState } from './job.response.js';
+
+export { Freshness, ProjectorFreshness } from './freshness.response.js';
 import { Run } from './run.response.js';
 
 /** Depth 1: a kit's overall state (`read.kits`). */
 export class KitSummary {
   @ApiProperty({ example: 42 }) kitId!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Its name; null for a kit only ever started by id, never created as a named task.' })
+  name!: string | null;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Run parameters a run starts with unless it names its own.' })
+  defaultParams!: Record<string, unknown> | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The project it belongs to.' }) projectId!: string | null;
+  @ApiProperty({ description: 'Archived kits are left out of lists unless asked for (`archived=include|only`); they stay readable by id.' })
+  archived!: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) archivedAt!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The latest run.' }) runId!: string | null;
-  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ enum: [...JOB_STATUSES, 'NEW'], description: "The latest run's status; NEW before the first run." }) status!: string;
   @ApiProperty({ nullable: true, type: String, example: 'deck_collection' }) currentTask!: string | null;
   @ApiProperty({ nullable: true, type: Number, example: 1 }) currentOrder!: number | null;
   @ApiProperty({ description: 'How many runs the kit has had.' }) runs!: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Who owns the kit: who started its first run (a user id, or `service:<name>` for work a service did on its own). Others see it only as admins.',
+  })
+  owner!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'When its runs or its definition last changed.' }) updatedAt!: string;
   @ApiProperty({ description: 'Stream position of the last event applied to this row.' }) position!: number;
 }
 
@@ -20,7 +39,13 @@ export class KitPage {
   @ApiProperty({ type: [KitSummary] }) items!: KitSummary[];
   @ApiProperty() page!: number;
   @ApiProperty() pageSize!: number;
-  @ApiProperty({ description: 'Kits in total.' }) total!: number;
+  @ApiProperty({ description: 'Kits in total: exact up to 10,000, estimated from the table statistics beyond (never a count over every row).' })
+  total!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  nextCursor!: string | null;
+  @ApiProperty({ description: 'The sort the page is in.' }) sort!: string;
+  @ApiProperty({ type: () => Freshness, description: 'How fresh the list is: every event up to `position` is in it (also `Vista-Position`).' })
+  freshness!: Freshness;
 }
 
 /** Depth 2: the latest state of one job of the kit's last run (`read.kit_state`). */
@@ -70,18 +95,6 @@ export class KitDetails {
   @ApiProperty({ ...STAGE_ROW, description: 'Rows of `read.doe_step` for the run (camelCase columns).' }) doe!: Record<string, unknown>[];
   @ApiProperty({ ...STAGE_ROW, description: 'Rows of `read.ml_step` for the run, one per step.' }) ml!: Record<string, unknown>[];
   @ApiProperty({ ...STAGE_ROW, description: 'Rows of `read.optimize_step` for the run.' }) optimize!: Record<string, unknown>[];
-}
-
-export class ProjectorFreshness {
-  @ApiProperty({ description: 'Highest stream position the projector has applied.' }) position!: number;
-  @ApiProperty({ description: 'Events in the stream not applied yet.' }) lagEvents!: number;
-  @ApiProperty({ description: 'Age of the oldest event not applied yet.' }) lagSeconds!: number;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Last sign of life of the projector.' }) heartbeatAt!: string | null;
-}
-
-export class Freshness {
-  @ApiProperty({ description: "The answer's version: highest position over the rows it was built from (also `Vista-Position`)." }) position!: number;
-  @ApiProperty({ type: ProjectorFreshness, nullable: true, description: 'Null until the projector has reported once.' }) projector!: ProjectorFreshness | null;
 }
 
 /** Where the rest of a kit's state is. */
@@ -139,7 +152,6 @@ export class RunDetails extends KitDetails {
 
 /** One state change (`read.state_history`). */
 export class HistoryEntry {
-  @ApiProperty() id!: number;
   @ApiProperty() kitId!: number;
   @ApiProperty() jobType!: string;
   @ApiProperty() taskName!: string;
@@ -149,8 +161,10 @@ export class HistoryEntry {
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
   @ApiProperty() currentOrder!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) metadata!: unknown;
-  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the job failed, timed out or was cancelled.' }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Who made the change (a user id, or `service:<name>` for work a service did on its own).' })
+  actor!: string | null;
+  @ApiProperty({ format: 'uuid', description: "The event that made the change (its payload stays in the owning service's log)." }) eventId!: string;
   @ApiProperty() position!: number;
 }
 
@@ -158,4 +172,19 @@ export class HistoryPage {
   @ApiProperty({ type: [HistoryEntry] }) items!: HistoryEntry[];
   @ApiProperty({ nullable: true, type: Number, description: 'Pass as `afterPosition` for the next page; null when this page is the last.' })
   nextAfterPosition!: number | null;
+}
+
+/** A run in a kit's list of runs. */
+export class KitRun extends Run {
+  @ApiProperty({ description: 'The highest attempt any of its jobs reached (1 unless a stage was retried; 0 before its first job).' }) attempts!: number;
+  @ApiProperty({ description: 'Job attempts the run made over all its stages.' }) jobAttempts!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it ended; null while it has not.' }) finishedAt!: string | null;
+}
+
+export class KitRunPage {
+  @ApiProperty({ type: [KitRun] }) items!: KitRun[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' }) nextCursor!: string | null;
+  @ApiProperty() sort!: string;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty({ type: () => Freshness }) freshness!: Freshness;
 }

@@ -37,3 +37,9 @@ export class ModelIdParams {
   @IsUUID()
   modelId!: string;
 }
+
+export class ProjectIdParams {
+  @ApiProperty({ description: 'Project id.', format: 'uuid' })
+  @IsUUID()
+  projectId!: string;
+}

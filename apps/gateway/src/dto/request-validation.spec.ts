@@ -158,6 +158,8 @@ describe('POST /models/{modelId}/predict body', () => {
     ['too many rows', { rows: Array.from({ length: 10_001 }, () => [1]) }, /at most 10000 rows/],
     ['a value that is not a number', { rows: [[1, 2], { x1: '3' }] }, /rows\.1 must map factor names to finite numbers/],
     ['an empty row', { rows: [[]] }, /rows\.0 must be a non-empty array/],
+    ['a row too long', { rows: [Array.from({ length: 257 }, () => 1)] }, /rows\.0 may hold at most 256 values/],
+    ['a factor name too long', { rows: [{ ['f'.repeat(201)]: 1 }] }, /factor names may be at most 200 characters/],
     ['a row that is a number', { rows: [7] }, /rows\.0 must be an object/],
     ['rows that are not a list', { rows: { x1: 1 } }, /rows must be an array/],
   ])('refuses %s, naming rows', async (_what, body, message) => {

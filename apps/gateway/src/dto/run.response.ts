@@ -7,7 +7,7 @@ export class RunControlView {
   @ApiProperty({ enum: RUN_ACTIONS }) action!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
-  @ApiProperty({ description: 'Who asked (user id, or `anonymous`).' }) actor!: string;
+  @ApiProperty({ description: 'Who asked (a user id).' }) actor!: string;
   @ApiProperty({ description: 'Stream position of the control event.' }) position!: number;
 }
 
@@ -21,6 +21,7 @@ export class Run {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
   @ApiProperty({ type: RunControlView, nullable: true, description: 'The latest stop or retry, if any.' }) lastControl!: RunControlView | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Who started the run (a user id).' }) startedBy!: string | null;
   @ApiProperty() position!: number;
 }
 

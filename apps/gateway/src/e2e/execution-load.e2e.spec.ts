@@ -12,7 +12,11 @@ import {
   uniqueNamespace,
   waitFor,
   watchReadiness,
+  fetchAs,
 } from '@vista/testing';
+
+/** The gateway answers only callers with a token; these tests act as an admin. */
+let fetchApi: typeof fetch;
 
 /**
  * The load checks of "Execution that holds under load", on one platform with the services' default
@@ -54,6 +58,7 @@ describe('execution under load, on the real platform processes', () => {
   beforeAll(async () => {
     db = await createTestDatabase('e2e_load');
     platform = await startPlatform({ databaseUrl: db.url, namespace: uniqueNamespace(), services: [...STAGES], env: { DECK_SOURCE_DIR: folder } });
+    fetchApi = fetchAs(await platform.identity.headers({ roles: ['admin'] }));
     sql = new pg.Pool({ connectionString: db.url, max: 4 });
   }, 120_000);
 
@@ -64,7 +69,7 @@ describe('execution under load, on the real platform processes', () => {
   }, 60_000);
 
   const startRun = async (kitId: number, params?: Record<string, unknown>): Promise<string> => {
-    const res = await fetch(api(`/kits/${kitId}/runs`), {
+    const res = await fetchApi(api(`/kits/${kitId}/runs`), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ sourcePath: 'quadratic-surface.csv', ...(params ? { params } : {}) }),
@@ -171,7 +176,7 @@ describe('execution under load, on the real platform processes', () => {
       // The kit's state says where its latest run's queued job stands, as the stage service sees it.
       const place = await waitFor(
         async () => {
-          const state = (await (await fetch(api(`/kits/${kit}/state`))).json()) as {
+          const state = (await (await fetchApi(api(`/kits/${kit}/state`))).json()) as {
             stages: { status: string; queue?: { position: number; waiting: number } }[];
           };
           return state.stages.find((stage) => stage.status === 'QUEUED' && stage.queue)?.queue;
@@ -197,7 +202,7 @@ describe('execution under load, on the real platform processes', () => {
         50,
       );
       const stoppedAt = Date.now();
-      const stop = await fetch(api(`/runs/${toStop}/control`), {
+      const stop = await fetchApi(api(`/runs/${toStop}/control`), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ action: 'stop', reason: 'stopped while queued' }),

@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { type Platform, type TestDatabase, createTestDatabase, startPlatform, uniqueNamespace, waitFor } from '@vista/testing';
+import { type Platform, type TestDatabase, createTestDatabase, startPlatform, uniqueNamespace, waitFor, fetchAs } from '@vista/testing';
+
+/** The gateway answers only callers with a token; these tests act as an admin. */
+let fetchApi: typeof fetch;
 
 const EXAMPLES = path.resolve(process.cwd(), 'examples/decks');
 /** Short enough that a command held up in the deck service times out at the gateway within the test. */
@@ -31,6 +34,7 @@ describe('Idempotency-Key on the commands, on the real platform processes', () =
       namespace: uniqueNamespace(),
       env: { DECK_SOURCE_DIR: folder, COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) },
     });
+    fetchApi = fetchAs(await platform.identity.headers({ roles: ['admin'] }));
     sql = new pg.Pool({ connectionString: db.url, max: 3 });
   }, 120_000);
 
@@ -42,13 +46,13 @@ describe('Idempotency-Key on the commands, on the real platform processes', () =
   });
 
   const startRun = (kitId: number, body: unknown, key?: string) =>
-    fetch(api(`/kits/${kitId}/runs`), {
+    fetchApi(api(`/kits/${kitId}/runs`), {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key !== undefined ? { 'idempotency-key': key } : {}) },
       body: JSON.stringify(body),
     });
   const control = (runId: string, body: unknown, key: string) =>
-    fetch(api(`/runs/${runId}/control`), {
+    fetchApi(api(`/runs/${runId}/control`), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': key },
       body: JSON.stringify(body),
@@ -57,7 +61,7 @@ describe('Idempotency-Key on the commands, on the real platform processes', () =
     const form = new FormData();
     form.set('file', new Blob([content], { type: 'text/csv' }), 'deck.csv');
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
-    return fetch(api('/decks'), { method: 'POST', body: form, headers: { 'idempotency-key': key } });
+    return fetchApi(api('/decks'), { method: 'POST', body: form, headers: { 'idempotency-key': key } });
   };
   const runsOfKit = async (kitId: number): Promise<string[]> =>
     (await sql.query("select data->>'runId' as run_id from deck.events where type = 'KitRunStarted' and (data->>'kitId')::int = $1", [kitId])).rows.map(
@@ -122,7 +126,8 @@ describe('Idempotency-Key on the commands, on the real platform processes', () =
       await blocker.query('rollback');
       blocker.release();
     }
-    await expectProblem(first, 504, 'timeout');
+    await expectProblem(first, 503, 'timeout');
+    expect(first.headers.get('retry-after')).toMatch(/^\d+$/);
     // The command went on in the deck service once the table was free.
     const [runId] = await waitFor(async () => {
       const runs = await runsOfKit(65);
@@ -139,13 +144,13 @@ describe('Idempotency-Key on the commands, on the real platform processes', () =
     expect(started.status).toBe(202);
     const { runId } = (await started.json()) as { runId: string };
     // The gateway checks a control against the run in the read model: wait until the projector shows it.
-    await waitFor(async () => ((await fetch(api(`/runs/${runId}`))).status === 200 ? true : undefined), 'the run in the read model');
+    await waitFor(async () => ((await fetchApi(api(`/runs/${runId}`))).status === 200 ? true : undefined), 'the run in the read model');
     const key = randomUUID();
     const first = await answer(await control(runId, { action: 'stop', reason: 'wrong deck' }, key));
     expect(first.status).toBe(202);
     // Once the read model shows the run CANCELLED, a new stop would be refused (409); the repeat still gets the first answer.
     await waitFor(async () => {
-      const run = (await (await fetch(api(`/runs/${runId}`))).json()) as { status: string };
+      const run = (await (await fetchApi(api(`/runs/${runId}`))).json()) as { status: string };
       return run.status === 'CANCELLED' ? true : undefined;
     }, 'the run CANCELLED in the read model');
     const again = await answer(await control(runId, { action: 'stop', reason: 'wrong deck' }, key));

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { type Platform, type TestDatabase, createTestDatabase, startPlatform, uniqueNamespace, waitFor } from '@vista/testing';
+import { type Platform, type TestDatabase, createTestDatabase, startPlatform, uniqueNamespace, waitFor, fetchAs } from '@vista/testing';
+
+/** The gateway answers only callers with a token; these tests act as an admin. */
+let fetchApi: typeof fetch;
 
 const EXAMPLES = path.resolve(process.cwd(), 'examples/decks');
 let folder: string;
@@ -23,7 +26,7 @@ afterAll(async () => {
 
 /** The run's tasks, following the state's link to them. */
 const tasksOf = async (gatewayUrl: string, state: KitStateBody): Promise<TaskBody[]> => {
-  const res = await fetch(`${gatewayUrl}${state.links.tasks}`);
+  const res = await fetchApi(`${gatewayUrl}${state.links.tasks}`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { items: TaskBody[] }).items;
 };
@@ -31,7 +34,7 @@ const tasksOf = async (gatewayUrl: string, state: KitStateBody): Promise<TaskBod
 const jobStatusOf = (gatewayUrl: string, kitId: number, statuses: string[]) =>
   waitFor(
     async () => {
-      const res = await fetch(`${gatewayUrl}/api/v1/kits/${kitId}/state`);
+      const res = await fetchApi(`${gatewayUrl}/api/v1/kits/${kitId}/state`);
       if (res.status !== 200) return undefined;
       const body = (await res.json()) as KitStateBody;
       if (!body.links.tasks) return undefined;
@@ -74,6 +77,7 @@ describe('a kit run through the gateway, on the real platform processes', () => 
   beforeAll(async () => {
     db = await createTestDatabase('e2e');
     platform = await startPlatform({ databaseUrl: db.url, namespace: uniqueNamespace(), env: { DECK_SOURCE_DIR: folder } });
+    fetchApi = fetchAs(await platform.identity.headers({ roles: ['admin'] }));
     sql = new pg.Pool({ connectionString: db.url, max: 2 });
   }, 90_000);
 
@@ -88,7 +92,7 @@ describe('a kit run through the gateway, on the real platform processes', () => 
   const stateOf = (kitId: number, predicate: (body: KitStateBody) => boolean) =>
     waitFor(
       async () => {
-        const res = await fetch(api(`/kits/${kitId}/state`));
+        const res = await fetchApi(api(`/kits/${kitId}/state`));
         if (res.status !== 200) return undefined;
         const body = (await res.json()) as KitStateBody;
         return predicate(body) ? body : undefined;
@@ -99,7 +103,7 @@ describe('a kit run through the gateway, on the real platform processes', () => 
 
   /** The run's stage rows, following the state's link to them. */
   const detailsOf = async (state: KitStateBody): Promise<RunDetailsBody> => {
-    const res = await fetch(`${platform.gatewayUrl}${state.links.details}`);
+    const res = await fetchApi(`${platform.gatewayUrl}${state.links.details}`);
     expect(res.status).toBe(200);
     return (await res.json()) as RunDetailsBody;
   };
@@ -108,7 +112,7 @@ describe('a kit run through the gateway, on the real platform processes', () => 
     const form = new FormData();
     form.set('file', new Blob([content], { type: 'text/csv' }), fileName);
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
-    return fetch(api('/decks'), { method: 'POST', body: form });
+    return fetchApi(api('/decks'), { method: 'POST', body: form });
   };
 
   it('collects an uploaded deck and shows every transition, in order, in the read model', async () => {
@@ -118,12 +122,12 @@ describe('a kit run through the gateway, on the real platform processes', () => 
     expect(deck.rowCount).toBe(4);
 
     const deckView = await waitFor(async () => {
-      const res = await fetch(api(`/decks/${deck.deckId}`));
+      const res = await fetchApi(api(`/decks/${deck.deckId}`));
       return res.status === 200 ? ((await res.json()) as { rowCount: number; factors: string[]; statistics: unknown }) : undefined;
     }, 'deck in read model');
     expect(deckView.factors).toEqual(['x1', 'x2']);
 
-    const started = await fetch(api('/kits/41/runs'), {
+    const started = await fetchApi(api('/kits/41/runs'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ deckId: deck.deckId }),
@@ -147,15 +151,15 @@ describe('a kit run through the gateway, on the real platform processes', () => 
   });
 
   it('answers 304 to a client that already has the current version', async () => {
-    const first = await fetch(api('/kits/41/state'));
+    const first = await fetchApi(api('/kits/41/state'));
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/kit-41-\d+/);
-    const again = await fetch(api('/kits/41/state'), { headers: { 'if-none-match': etag! } });
+    const again = await fetchApi(api('/kits/41/state'), { headers: { 'if-none-match': etag! } });
     expect(again.status).toBe(304);
   });
 
   it('reads a deck from the configured folder when the run names a file', async () => {
-    const started = await fetch(api('/kits/42/runs'), {
+    const started = await fetchApi(api('/kits/42/runs'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ sourcePath: 'quadratic-surface.csv' }),
@@ -187,14 +191,14 @@ describe('a kit run through the gateway, on the real platform processes', () => 
     ['a file outside the deck folder', '/kits/43/runs', { sourcePath: '../package.json' }, 400],
   ])('answers %s with problem+json and writes nothing', async (_what, url, body, status) => {
     const before = await eventCount();
-    const res = await fetch(api(url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetchApi(api(url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(await eventCount()).toBe(before);
   });
 
   it('stops a running job: it ends CANCELLED and never completes', async () => {
-    const started = await fetch(api('/kits/45/runs'), {
+    const started = await fetchApi(api('/kits/45/runs'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ sourcePath: 'big.csv' }),
@@ -203,7 +207,7 @@ describe('a kit run through the gateway, on the real platform processes', () => 
     const { runId } = (await started.json()) as { runId: string };
     // The gateway checks a control against the run in the read model: wait until the projector shows it.
     await jobStatusOf(platform.gatewayUrl, 45, ['PENDING', 'RUNNING']);
-    const stopped = await fetch(api(`/runs/${runId}/control`), {
+    const stopped = await fetchApi(api(`/runs/${runId}/control`), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ action: 'stop', reason: 'wrong deck' }),
@@ -218,7 +222,7 @@ describe('a kit run through the gateway, on the real platform processes', () => 
 
   it('refuses a huge JSON body with 413 and writes nothing', async () => {
     const before = await eventCount();
-    const res = await fetch(api('/kits/44/runs'), {
+    const res = await fetchApi(api('/kits/44/runs'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ sourcePath: 'quadratic-surface.csv', params: { blob: 'x'.repeat(2_000_000) } }),
@@ -231,7 +235,7 @@ describe('a kit run through the gateway, on the real platform processes', () => 
   it('answers a body nested 10,000 levels deep with 400 naming the body, and writes nothing', async () => {
     const before = await eventCount();
     const nested = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
-    const res = await fetch(api('/kits/44/runs'), {
+    const res = await fetchApi(api('/kits/44/runs'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: `{"sourcePath":"quadratic-surface.csv","params":${nested}}`,
@@ -252,6 +256,7 @@ describe('jobs that run too long or are stopped', () => {
   beforeAll(async () => {
     db = await createTestDatabase('e2e_jobs');
     platform = await startPlatform({ databaseUrl: db.url, namespace: uniqueNamespace(), env: { DECK_SOURCE_DIR: folder, DECK_JOB_TIMEOUT_MS: '300' } });
+    fetchApi = fetchAs(await platform.identity.headers({ roles: ['admin'] }));
   }, 90_000);
 
   afterAll(async () => {
@@ -260,7 +265,7 @@ describe('jobs that run too long or are stopped', () => {
   });
 
   it('ends a job that exceeds its timeout TIMEOUT', async () => {
-    const res = await fetch(api('/kits/51/runs'), {
+    const res = await fetchApi(api('/kits/51/runs'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ sourcePath: 'big.csv' }),

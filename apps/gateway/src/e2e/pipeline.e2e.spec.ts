@@ -8,7 +8,10 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { busNames } from '@vista/contracts';
-import { type Platform, type TestDatabase, createTestDatabase, startPlatform, testServers, uniqueNamespace, waitFor } from '@vista/testing';
+import { type Platform, type TestDatabase, createTestDatabase, startPlatform, testServers, uniqueNamespace, waitFor, fetchAs } from '@vista/testing';
+
+/** The gateway answers only callers with a token; these tests act as an admin. */
+let fetchApi: typeof fetch;
 
 const EXAMPLES = path.resolve(process.cwd(), 'examples/decks');
 const STAGES = ['deck', 'doe', 'ml', 'optimize', 'projector', 'gateway'] as const;
@@ -62,6 +65,7 @@ describe('a kit run through every stage, on the real platform processes', () => 
       services: [...STAGES],
       env: { DECK_SOURCE_DIR: folder, DOE_EVALUATOR_URL: evaluatorUrl, DOE_EVALUATOR_BATCH: '5' },
     });
+    fetchApi = fetchAs(await platform.identity.headers({ roles: ['admin'] }));
     sql = new pg.Pool({ connectionString: db.url, max: 2 });
   }, 120_000);
 
@@ -73,13 +77,13 @@ describe('a kit run through every stage, on the real platform processes', () => 
   }, 60_000);
 
   const startRun = async (kitId: number, body: Record<string, unknown>): Promise<string> => {
-    const res = await fetch(api(`/kits/${kitId}/runs`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetchApi(api(`/kits/${kitId}/runs`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(202);
     return ((await res.json()) as { runId: string }).runId;
   };
 
   const control = (runId: string, action: 'stop' | 'retry') =>
-    fetch(api(`/runs/${runId}/control`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+    fetchApi(api(`/runs/${runId}/control`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
 
   const rowsOf = async (query: string, params: unknown[]) => (await sql.query(query, params)).rows;
 
@@ -144,7 +148,7 @@ describe('a kit run through every stage, on the real platform processes', () => 
     expect(Math.abs(result.predicted.y! - 3)).toBeLessThan(0.5);
 
     // The registered model predicts again through the gateway.
-    const predicted = await fetch(api(`/models/${model.model_id}/predict`), {
+    const predicted = await fetchApi(api(`/models/${model.model_id}/predict`), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ rows: [{ x1: 1.5, x2: -0.5, x3: 0 }, [4, 2, 1]] }),
@@ -153,9 +157,17 @@ describe('a kit run through every stage, on the real platform processes', () => 
     const predictions = ((await predicted.json()) as { predictions: number[] }).predictions;
     expect(Math.abs(predictions[0]! - 3)).toBeLessThan(0.5);
     expect(Math.abs(predictions[1]! - (6.25 + 12.5 + 0.5 + 3))).toBeLessThan(1.5);
+    // A bad row is refused by the prediction worker, and the answer still names it.
+    const refused = await fetchApi(api(`/models/${model.model_id}/predict`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rows: [{ x1: 1.5, x3: 0 }] }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('rows[0].x2');
 
     // The kit's state stays small: each fact once, the large details behind its links.
-    const stateResponse = await fetch(api('/kits/301/state'));
+    const stateResponse = await fetchApi(api('/kits/301/state'));
     expect(stateResponse.status).toBe(200);
     const stateText = await stateResponse.text();
     expect(Buffer.byteLength(stateText)).toBeLessThanOrEqual(10 * 1024);
@@ -176,7 +188,7 @@ describe('a kit run through every stage, on the real platform processes', () => 
     const stageOf = (jobType: string) => state.stages.find((s) => s.jobType === jobType)!;
     expect(stageOf('optimize').summary).toEqual(expect.objectContaining({ bestFactors: result.bestFactors, predicted: result.predicted }));
     const follow = async (url: string): Promise<any> => {
-      const res = await fetch(`${platform.gatewayUrl}${url}`);
+      const res = await fetchApi(`${platform.gatewayUrl}${url}`);
       expect(res.status).toBe(200);
       return res.json();
     };
@@ -201,7 +213,7 @@ describe('a kit run through every stage, on the real platform processes', () => 
     expect((await follow(state.links.run)).runId).toBe(runId);
 
     // Each job kept its log.
-    const logs = await fetch(`${platform.gatewayUrl}${stageOf('ml').links.logs}`);
+    const logs = await fetchApi(`${platform.gatewayUrl}${stageOf('ml').links.logs}`);
     expect(logs.status).toBe(200);
     const lines = JSON.stringify(await logs.json());
     expect(lines).toContain('training');

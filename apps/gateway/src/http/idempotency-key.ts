@@ -37,7 +37,7 @@ export const ApiIdempotencyKey = (): MethodDecorator =>
       description:
         `A key of your choosing (1 to 200 printable ASCII characters, e.g. a UUID) that makes the request safe to repeat: the same key ` +
         `with the same request within ${IDEMPOTENCY_TTL_HOURS} hours answers with the first answer (same status and body) and does nothing ` +
-        'again, also when the first attempt got 504 but went on to complete. The same key with another request is 422. Keys are ' +
+        'again, also when the first attempt got 503 (timeout) but went on to complete. The same key with another request is 422. Keys are ' +
         'scoped to the caller and to this route.',
       schema: { type: 'string', minLength: 1, maxLength: 200, pattern: IDEMPOTENCY_KEY_PATTERN.source },
     }),

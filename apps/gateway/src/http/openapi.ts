@@ -11,8 +11,10 @@ export function setupOpenApi(app: INestApplication): void {
     .setDescription(
       'The public API of Vista, an event-sourced control plane for ML pipelines. Queries read the projected read model ' +
         '(answers carry the position they were built at); commands are answered once the owning service accepted them. ' +
-        'Every error is `application/problem+json`.',
+        'Every error is `application/problem+json`. Every route under /api needs an access token ' +
+        '(`Authorization: Bearer <token>`, issued by the auth service); some need a role as well.',
     )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .setVersion('1')
     .build();
   const document = SwaggerModule.createDocument(app, config, { include: [ApiModule] });

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { CONNECTION_LOST_RETRY_AFTER_S } from '@vista/contracts';
 import { correlationIdOf } from './correlation-id.middleware.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 
@@ -23,6 +24,11 @@ export class ProblemFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    // Unavailable is passing (a database failing over, a service restarting): say when to come back.
+    if (problem.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(CONNECTION_LOST_RETRY_AFTER_S));
+    // RFC 6750: a 401 names the scheme that would work.
+    if (problem.status === 401)
+      res.setHeader('WWW-Authenticate', req.headers.authorization ? 'Bearer realm="vista", error="invalid_token"' : 'Bearer realm="vista"');
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problem);
   }
 }

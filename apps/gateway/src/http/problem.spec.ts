@@ -14,7 +14,7 @@ describe('toProblem', () => {
     ['idempotency-key-reused', 422],
     ['internal', 500],
     ['unavailable', 503],
-    ['timeout', 504],
+    ['timeout', 503],
   ])('answers the service code %s with HTTP %i and a problem type naming the code', (code, status) => {
     const problem = toProblem(new VistaError(code, `went ${code}`), context);
     expect(problem).toMatchObject({ type: `https://vista.dev/problems/${code}`, status, instance: context.instance, correlationId: context.correlationId });
@@ -83,6 +83,15 @@ describe('toProblem', () => {
   it('answers a missing read-model table as unavailable', () => {
     const pgError = Object.assign(new Error('relation "read.kits" does not exist'), { code: '42P01' });
     expect(toProblem(pgError, context)).toMatchObject({ status: 503, type: 'https://vista.dev/problems/unavailable' });
+  });
+
+  it('answers a database connection lost under a query as unavailable', () => {
+    for (const lost of [
+      new Error('Connection terminated unexpectedly'),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ]) {
+      expect(toProblem(lost, context)).toMatchObject({ status: 503, type: 'https://vista.dev/problems/unavailable' });
+    }
   });
 
   it('answers anything else as an opaque internal error', () => {

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { type ErrorCode, type ErrorIssue, VistaError } from '@vista/contracts';
+import { type ErrorCode, type ErrorIssue, VistaError, isConnectionLost } from '@vista/contracts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const PROBLEM_TYPE_BASE = 'https://vista.dev/problems/';
@@ -27,13 +27,16 @@ interface ProblemKind {
  */
 export const ERROR_CODE_PROBLEMS: Readonly<Record<ErrorCode, ProblemKind>> = {
   invalid: { status: 400, title: 'Invalid request' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Forbidden' },
   'not-found': { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency key reused' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'Service unavailable' },
-  timeout: { status: 504, title: 'Upstream timeout' },
+  // A service that did not answer in time is unavailable to the caller, who repeats the request after Retry-After
+  // (a change with the same Idempotency-Key, so one that went on to complete is answered, not done twice).
+  timeout: { status: 503, title: 'Service did not answer in time' },
 };
 
 /** Problem codes of HTTP-level failures that no service reports (routing, limits, parsing). */
@@ -137,5 +140,5 @@ function httpDetail(exception: HttpException, status: number): string {
 
 function isUnavailableInfrastructure(exception: unknown): boolean {
   const code = (exception as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code));
+  return (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code))) || isConnectionLost(exception);
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE } from '@vista/db';
 import { type Kysely, sql } from 'kysely';
-import type { JobLogLine, JobView } from '../dto/job.response.js';
+import type { JobListItem, JobLogLine, JobView } from '../dto/job.response.js';
+import { defineListing, keysetPage, type Page, type PageRequest } from './listing.js';
 import { READ_SCHEMA, type ReadDatabase } from './read-model.tables.js';
 import { iso } from './row-mapping.js';
 import { attemptsOf, newestFirst } from './stage-views.js';
@@ -10,6 +11,57 @@ export interface JobLogsRequest {
   readonly attempt?: number;
   readonly limit: number;
   readonly offset: number;
+}
+
+/** One row per job attempt (an ML attempt per step) over the four stage tables, with its stage and task. */
+const t = (name: string) => sql.table(`${READ_SCHEMA}.${name}`);
+const COLUMNS = sql`job_id, run_id, kit_id, attempt, status, reason, requested_at, started_at, finished_at, created_at, position`;
+const JOB_ATTEMPTS = sql<JobAttemptRow>`(
+  select 'deck' as stage, 'deck_collection' as task, ${COLUMNS} from ${t('deck_collection')}
+  union all select 'doe', 'doe', ${COLUMNS} from ${t('doe_step')}
+  union all select 'ml', step_name, ${COLUMNS} from ${t('ml_step')}
+  union all select 'optimize', 'optimize', ${COLUMNS} from ${t('optimize_step')}
+)`;
+
+interface JobAttemptRow {
+  stage: string;
+  task: string;
+  job_id: string;
+  run_id: string;
+  kit_id: number;
+  attempt: number;
+  status: string;
+  reason: string | null;
+  requested_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  created_at: Date;
+  position: number;
+}
+
+/** Jobs: the newest first by default. */
+export const JOB_LISTING = defineListing({
+  name: 'jobs',
+  sorts: {
+    createdAt: { sql: sql`jobs.created_at`, type: 'timestamptz' },
+    startedAt: { sql: sql`coalesce(jobs.started_at, 'epoch'::timestamptz)`, type: 'timestamptz' },
+    status: { sql: sql`jobs.status`, type: 'text' },
+  },
+  // Unique per row: the job, its attempt and (for ML) its step.
+  id: { sql: sql`(jobs.job_id::text || ':' || lpad(jobs.attempt::text, 10, '0') || ':' || jobs.task)`, type: 'text' },
+  defaultSort: '-createdAt',
+});
+
+export interface JobFilter {
+  /** Only jobs of this user's runs. */
+  readonly owner?: string;
+  readonly kitId?: number;
+  readonly runId?: string;
+  readonly stage?: string;
+  readonly status?: string;
+  readonly projectId?: string;
+  readonly createdFrom?: string;
+  readonly createdTo?: string;
 }
 
 /** Reads jobs from the `read` schema: every attempt of a job, and the lines it logged. */
@@ -34,6 +86,42 @@ export class JobQueries {
     const newest = attempts[0];
     if (!newest) return undefined;
     return { jobId, jobType: newest.jobType, kitId: newest.kitId, runId: newest.runId, attempts };
+  }
+
+  /** One keyset page of job attempts matching `filter`; a job's owner is its run's. */
+  async list(filter: JobFilter, request: PageRequest): Promise<Page<JobListItem>> {
+    const query = this.db
+      .selectFrom(JOB_ATTEMPTS.as('jobs'))
+      .leftJoin('runs', 'runs.run_id', 'jobs.run_id')
+      .selectAll('jobs')
+      .select('runs.started_by')
+      .$if(filter.owner !== undefined, (q) => q.where('runs.started_by', '=', filter.owner!))
+      .$if(filter.kitId !== undefined, (q) => q.where('jobs.kit_id', '=', filter.kitId!))
+      .$if(filter.runId !== undefined, (q) => q.where('jobs.run_id', '=', filter.runId!))
+      .$if(filter.stage !== undefined, (q) => q.where('jobs.stage', '=', filter.stage!))
+      .$if(filter.status !== undefined, (q) => q.where('jobs.status', '=', filter.status!))
+      .$if(filter.projectId !== undefined, (q) =>
+        q.where(sql<boolean>`jobs.kit_id in (select k.kit_id from ${t('kits')} k where k.definition ->> 'projectId' = ${filter.projectId!})`),
+      )
+      .$if(filter.createdFrom !== undefined, (q) => q.where('jobs.created_at', '>=', new Date(filter.createdFrom!)))
+      .$if(filter.createdTo !== undefined, (q) => q.where('jobs.created_at', '<=', new Date(filter.createdTo!)));
+    return keysetPage(JOB_LISTING, query, request, (row) => ({
+      jobId: row.job_id,
+      stage: row.stage,
+      task: row.task,
+      kitId: row.kit_id,
+      runId: row.run_id,
+      attempt: row.attempt,
+      status: row.status,
+      reason: row.reason,
+      createdAt: iso(row.created_at),
+      requestedAt: iso(row.requested_at),
+      startedAt: iso(row.started_at),
+      finishedAt: iso(row.finished_at),
+      owner: row.started_by ?? null,
+      links: { job: `/api/v1/jobs/${row.job_id}`, logs: `/api/v1/jobs/${row.job_id}/logs` },
+      position: Number(row.position),
+    }));
   }
 
   /** A page of the job's log lines in the order they tell the story: attempt, time, then line. */

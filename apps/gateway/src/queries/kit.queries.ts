@@ -1,11 +1,85 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type JobStatus, TERMINAL_STATUSES } from '@vista/contracts';
 import { DATABASE } from '@vista/db';
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
-import type { DeckCollectionDetail, HistoryEntry, JobState, KitState, KitSummary, ProjectorFreshness, RunDetails, RunTasks } from '../dto/kit.response.js';
-import { READ_SCHEMA, type DeckCollectionTable, type KitStateTable, type KitsTable, type ReadDatabase, type StateHistoryTable } from './read-model.tables.js';
+import { deckCollectionTable, doeStepTable, mlStepTable, optimizeStepTable } from '@vista/read-model';
+import type {
+  DeckCollectionDetail,
+  HistoryEntry,
+  JobState,
+  KitRun,
+  KitState,
+  KitSummary,
+  ProjectorFreshness,
+  RunDetails,
+  RunTasks,
+} from '../dto/kit.response.js';
+import { containsPattern, defineListing, keysetPage, type Page, type PageRequest } from './listing.js';
+import {
+  READ_SCHEMA,
+  type DeckCollectionTable,
+  type KitStateTable,
+  type KitsTable,
+  type ReadDatabase,
+  type RunsTable,
+  type StateHistoryTable,
+} from './read-model.tables.js';
 import { camelizeRow, iso } from './row-mapping.js';
 import { runVersion, toRun } from './run.queries.js';
 import { attemptsOf, latestPerStage, toStageState } from './stage-views.js';
+
+const EXACT_TOTAL_UP_TO = 10_000;
+
+// A kit's name and the rest of its definition live in its stamped definition (null for kits only ever started).
+const NAME = sql`coalesce(kits.definition ->> 'name', '')`;
+const ARCHIVED = sql`coalesce((kits.definition ->> 'archived')::boolean, false)`;
+/** A kit changes with its runs and with its definition: the later of the two. */
+const UPDATED_AT = sql`greatest(kits.updated_at, coalesce((kits.definition ->> 'updatedAt')::timestamptz, kits.updated_at))`;
+
+/** Kits: the most recently updated first by default. */
+export const KIT_LISTING = defineListing({
+  name: 'kits',
+  sorts: {
+    updatedAt: { sql: UPDATED_AT, type: 'timestamptz' },
+    createdAt: { sql: sql`kits.created_at`, type: 'timestamptz' },
+    name: { sql: NAME, type: 'text' },
+    kitId: { sql: sql`kits.kit_id`, type: 'integer' },
+  },
+  id: { sql: sql`kits.kit_id`, type: 'integer' },
+  defaultSort: '-updatedAt',
+});
+
+/** A kit's runs, the newest first by default. */
+export const RUN_LISTING = defineListing({
+  name: 'runs',
+  sorts: {
+    startedAt: { sql: sql`coalesce(runs.started_at, 'epoch'::timestamptz)`, type: 'timestamptz' },
+    status: { sql: sql`runs.status`, type: 'text' },
+  },
+  id: { sql: sql`runs.run_id`, type: 'uuid' },
+  defaultSort: '-startedAt',
+});
+
+export interface KitFilter {
+  readonly owner?: string;
+  readonly status?: string;
+  readonly name?: string;
+  readonly q?: string;
+  readonly projectId?: string;
+  readonly updatedFrom?: string;
+  readonly updatedTo?: string;
+  readonly archived: 'exclude' | 'include' | 'only';
+}
+
+export interface RunFilter {
+  readonly kitId?: number;
+  /** Only runs this user started. */
+  readonly owner?: string;
+  readonly status?: string;
+  readonly deckId?: string;
+  readonly startedFrom?: string;
+  readonly startedTo?: string;
+}
 
 /** Reads kits from the `read` schema: lists, the three-depth state and the history. */
 @Injectable()
@@ -16,23 +90,97 @@ export class KitQueries {
     this.db = (db as Kysely<ReadDatabase>).withSchema(READ_SCHEMA);
   }
 
-  /** One page of kits, the most recently updated first. */
-  async list(page: number, pageSize: number): Promise<{ items: KitSummary[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.db
-        .selectFrom('kits')
-        .selectAll()
-        .orderBy('updated_at', 'desc')
-        .orderBy('kit_id', 'desc')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      this.db
-        .selectFrom('kits')
-        .select((eb) => eb.fn.countAll<string>().as('total'))
-        .executeTakeFirstOrThrow(),
+  /**
+   * One page of kits matching `filter`: after `cursor` (keyset: an index range scan, as fast deep in the
+   * list as at its start) or, without one, by page number.
+   */
+  async list(filter: KitFilter, request: PageRequest & { page: number }): Promise<Page<KitSummary> & { total: number }> {
+    const filtered = this.filtered(filter);
+    const [page, total] = await Promise.all([
+      keysetPage(KIT_LISTING, filtered.selectAll('kits'), { ...request, offset: (request.page - 1) * request.pageSize }, (row) =>
+        toKitSummary(row as Selectable<KitsTable>),
+      ),
+      this.total(filter),
     ]);
-    return { items: rows.map(toKitSummary), total: Number(count.total) };
+    return { ...page, total };
+  }
+
+  private filtered(filter: KitFilter) {
+    const contains = (text: string) => containsPattern(text);
+    return this.db
+      .selectFrom('kits')
+      .$if(filter.owner !== undefined, (q) => q.where('owner', '=', filter.owner!))
+      .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status!))
+      .$if(filter.name !== undefined, (q) => q.where(sql<boolean>`${NAME} ilike ${contains(filter.name!)}`))
+      .$if(filter.q !== undefined, (q) =>
+        q.where(
+          sql<boolean>`(${NAME} ilike ${contains(filter.q!)} or coalesce(kits.definition ->> 'description', '') ilike ${contains(filter.q!)} or kits.kit_id::text = ${filter.q!})`,
+        ),
+      )
+      .$if(filter.projectId !== undefined, (q) => q.where(sql<boolean>`kits.definition ->> 'projectId' = ${filter.projectId!}`))
+      .$if(filter.updatedFrom !== undefined, (q) => q.where(sql<boolean>`${UPDATED_AT} >= ${new Date(filter.updatedFrom!)}`))
+      .$if(filter.updatedTo !== undefined, (q) => q.where(sql<boolean>`${UPDATED_AT} <= ${new Date(filter.updatedTo!)}`))
+      .$if(filter.archived === 'exclude', (q) => q.where(sql<boolean>`not ${ARCHIVED}`))
+      .$if(filter.archived === 'only', (q) => q.where(sql<boolean>`${ARCHIVED}`));
+  }
+
+  /**
+   * Kits matching the filter: counted; all kits of every owner (no other filter) are counted while few
+   * and estimated from the table statistics beyond (no count over every row).
+   */
+  private async total(filter: KitFilter): Promise<number> {
+    const unfiltered = Object.entries(filter).every(([key, value]) => value === undefined || (key === 'archived' && value !== 'only'));
+    if (unfiltered) {
+      const { rows } = await sql<{
+        estimate: number;
+      }>`select reltuples::bigint as estimate from pg_class where oid = ${`${READ_SCHEMA}.kits`}::regclass`.execute(this.db);
+      const estimate = Number(rows[0]?.estimate ?? -1);
+      if (estimate >= EXACT_TOTAL_UP_TO) return estimate;
+    }
+    const count = await this.filtered(filter)
+      .select((eb) => eb.fn.countAll<string>().as('total'))
+      .executeTakeFirstOrThrow();
+    return Number(count.total);
+  }
+
+  /** A kit's overview (its definition and where its latest run stands), or undefined. */
+  async get(kitId: number): Promise<KitSummary | undefined> {
+    const row = await this.db.selectFrom('kits').selectAll().where('kit_id', '=', kitId).executeTakeFirst();
+    return row && toKitSummary(row);
+  }
+
+  /** One page of runs (a kit's, a user's, …), each with its status, attempts and times. */
+  async runs(filter: RunFilter, request: PageRequest): Promise<Page<KitRun>> {
+    const t = (name: string) => sql.table(`${READ_SCHEMA}.${name}`);
+    const stages = ['deck_collection', 'doe_step', 'ml_step', 'optimize_step'];
+    const over = (expr: string) => sql.join(stages.map((s) => sql`(select ${sql.raw(expr)} from ${t(s)} s where s.run_id = runs.run_id)`));
+    const query = this.db
+      .selectFrom('runs')
+      .selectAll('runs')
+      .select([
+        sql<number | null>`greatest(${over('max(s.attempt)')})`.as('attempts'),
+        sql<number | null>`(${sql.join(
+          stages.map((s) => sql`coalesce((select count(*) from ${t(s)} s where s.run_id = runs.run_id), 0)`),
+          sql` + `,
+        )})`.as('job_attempts'),
+        sql<Date | null>`greatest(${over('max(s.finished_at)')})`.as('finished_at'),
+      ])
+      .$if(filter.kitId !== undefined, (q) => q.where('runs.kit_id', '=', filter.kitId!))
+      .$if(filter.owner !== undefined, (q) => q.where('runs.started_by', '=', filter.owner!))
+      .$if(filter.status !== undefined, (q) => q.where('runs.status', '=', filter.status!))
+      .$if(filter.deckId !== undefined, (q) => q.where('runs.deck_id', '=', filter.deckId!))
+      .$if(filter.startedFrom !== undefined, (q) => q.where('runs.started_at', '>=', new Date(filter.startedFrom!)))
+      .$if(filter.startedTo !== undefined, (q) => q.where('runs.started_at', '<=', new Date(filter.startedTo!)));
+    return keysetPage(RUN_LISTING, query, request, (row) => {
+      const r = row as RunsTable & { attempts: number | null; job_attempts: number | string | null; finished_at: Date | null };
+      const ended = TERMINAL_STATUSES.includes(r.status as JobStatus);
+      return {
+        ...toRun(r),
+        attempts: r.attempts ?? 0,
+        jobAttempts: Number(r.job_attempts ?? 0),
+        finishedAt: ended ? iso(r.finished_at) : null,
+      };
+    });
   }
 
   async exists(kitId: number): Promise<boolean> {
@@ -50,6 +198,7 @@ export class KitQueries {
     const { rows } = await sql<{ position: number }>`
       select greatest(
         k.position,
+        (k.definition ->> 'position')::bigint,
         (select greatest(r.position, (r.last_control ->> 'position')::bigint) from ${t('runs')} r where r.run_id = k.last_run_id),
         (select max(s.position) from ${t('kit_state')} s where s.kit_id = k.kit_id and s.run_id = k.last_run_id),
         ${maxOf('deck_collection')}, ${maxOf('doe_step')}, ${maxOf('ml_step')}, ${maxOf('optimize_step')}
@@ -83,10 +232,11 @@ export class KitQueries {
               .executeTakeFirst()
           : undefined;
         const run = runId ? await trx.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst() : undefined;
-        const { deckCollection: deck, doe, ml, optimize } = await runStageRows(trx, runId);
+        const { deckCollection: deck, doe, ml, optimize } = await runStageRows(trx, runId, 'summary');
         const projector = await trx.selectFrom('projector_status').selectAll().where('projector', '=', 'projector').executeTakeFirst();
         const position = Math.max(
           kit.position,
+          kit.definition?.position ?? 0,
           run ? runVersion(run) : 0,
           Number(taskPosition?.position ?? 0),
           ...[...deck, ...doe, ...ml, ...optimize].map((r) => Number(r.position)),
@@ -157,7 +307,7 @@ export class KitQueries {
       .where('kit_id', '=', kitId)
       .where('position', '>', afterPosition)
       .orderBy('position')
-      .orderBy('id')
+      .orderBy('event_id')
       .limit(limit)
       .execute();
     return rows.map(toHistoryEntry);
@@ -166,39 +316,61 @@ export class KitQueries {
 
 type StageTable = 'deck_collection' | 'doe_step' | 'ml_step' | 'optimize_step';
 
-/** Detail rows of a stage for a run: every attempt of its jobs, oldest first. */
+const STAGE_TABLES = { deck_collection: deckCollectionTable, doe_step: doeStepTable, ml_step: mlStepTable, optimize_step: optimizeStepTable };
+/** Large columns a kit's state does not show (they stay for the run's details and the job's page). */
+const DETAIL_COLUMNS = new Set(['metadata', 'result', 'summary', 'data_info']);
+
+/**
+ * Rows of a stage for a run: every attempt of its jobs, oldest first. `summary` reads them without
+ * their large columns, the headline figures (`summary`) standing in for the result.
+ */
 async function stageRows<T extends StageTable>(
   trx: Transaction<ReadDatabase>,
   table: T,
   runId: string | null | undefined,
+  depth: 'full' | 'summary',
 ): Promise<Selectable<ReadDatabase[T]>[]> {
   if (!runId) return [];
   const from: string = table;
-  const rows = await (trx as Transaction<any>).selectFrom(from).selectAll().where('run_id', '=', runId).orderBy('position').execute();
+  let query = (trx as Transaction<any>).selectFrom(from);
+  query =
+    depth === 'full'
+      ? query.selectAll()
+      : query.select([...Object.keys(STAGE_TABLES[table].columns).filter((c) => !DETAIL_COLUMNS.has(c)), sql`summary`.as('result')]);
+  const rows = await query.where('run_id', '=', runId).orderBy('position').execute();
   return rows as Selectable<ReadDatabase[T]>[];
 }
 
 /** Every stage's rows of a run (in the caller's snapshot). */
-async function runStageRows(trx: Transaction<ReadDatabase>, runId: string | null | undefined) {
+async function runStageRows(trx: Transaction<ReadDatabase>, runId: string | null | undefined, depth: 'full' | 'summary' = 'full') {
   return {
-    deckCollection: await stageRows(trx, 'deck_collection', runId),
-    doe: await stageRows(trx, 'doe_step', runId),
-    ml: await stageRows(trx, 'ml_step', runId),
-    optimize: await stageRows(trx, 'optimize_step', runId),
+    deckCollection: await stageRows(trx, 'deck_collection', runId, depth),
+    doe: await stageRows(trx, 'doe_step', runId, depth),
+    ml: await stageRows(trx, 'ml_step', runId, depth),
+    optimize: await stageRows(trx, 'optimize_step', runId, depth),
   };
 }
 
 export function toKitSummary(row: Selectable<KitsTable>): KitSummary {
+  const definition = row.definition;
+  const definedAt = definition ? new Date(definition.updatedAt) : row.updated_at;
   return {
     kitId: row.kit_id,
+    name: definition?.name ?? null,
+    description: definition?.description ?? null,
+    defaultParams: definition?.defaultParams ?? null,
+    projectId: definition?.projectId ?? null,
+    archived: definition?.archived ?? false,
+    archivedAt: definition?.archivedAt ?? null,
     runId: row.last_run_id,
     status: row.status,
     currentTask: row.current_task,
     currentOrder: row.current_order,
     runs: row.runs,
+    owner: row.owner,
     createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-    position: row.position,
+    updatedAt: iso(definedAt > row.updated_at ? definedAt : row.updated_at),
+    position: Math.max(row.position, definition?.position ?? 0),
   };
 }
 
@@ -260,7 +432,6 @@ function toDeckCollectionDetail(row: Selectable<DeckCollectionTable>): DeckColle
 
 function toHistoryEntry(row: Selectable<StateHistoryTable>): HistoryEntry {
   return {
-    id: row.id,
     kitId: row.kit_id,
     jobType: row.job_type,
     taskName: row.task_name,
@@ -270,8 +441,11 @@ function toHistoryEntry(row: Selectable<StateHistoryTable>): HistoryEntry {
     status: row.status,
     currentOrder: row.current_order,
     createdAt: iso(row.created_at),
-    metadata: row.metadata,
+    reason: row.reason,
+    actor: row.actor,
     eventId: row.event_id,
     position: row.position,
   };
 }
+
+/** The actor an event's metadata names (every projected row keeps its event's metadata). */

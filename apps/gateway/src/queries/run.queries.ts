@@ -29,6 +29,7 @@ export function toRun(row: RunsTable): Run {
     startedAt: iso(row.started_at),
     status: row.status,
     lastControl: row.last_control,
+    startedBy: row.started_by,
     position: row.position,
   };
 }

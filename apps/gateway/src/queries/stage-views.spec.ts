@@ -20,6 +20,8 @@ const stage = (over: Partial<DoeStepTable> & { attempt: number; position: number
   created_at: at(0),
   updated_at: at(2),
   metadata: {},
+  result: null,
+  summary: null,
   data_info: null,
   ...over,
 });
@@ -49,7 +51,7 @@ describe('stage views', () => {
             requested_at: at(5),
             started_at: at(6),
             finished_at: at(8),
-            metadata: { DoeCompleted: { completedAt: at(8).toISOString(), designType: 'lhs', pointCount: 20, dataInfo: { rows: 20 }, chain: { deckId: 'd' } } },
+            result: { designType: 'lhs', pointCount: 20, dataInfo: { rows: 20 } },
           }),
         ],
         ml: [],
@@ -70,7 +72,7 @@ describe('stage views', () => {
       doe: [],
       ml: [
         step('scaling', 2, { status: 'PENDING', started_at: null, finished_at: null }),
-        step('preprocess', 1, { metadata: { MlPreprocessCompleted: { completedAt: 'x', rowsIn: 20, rowsOut: 19, report: { outliers: 1 } } } }),
+        step('preprocess', 1, { result: { rowsIn: 20, rowsOut: 19, report: { outliers: 1 } } }),
       ],
       optimize: [],
     });
@@ -101,8 +103,8 @@ describe('stage views', () => {
       ml: [
         step('preprocess', 1),
         step('scaling', 2),
-        step('training', 3, { metadata: { MlTrainingCompleted: { modelId: 'm', algorithm: 'ridge', hyperparameters: { alpha: 0.1 } } } }),
-        step('test', 4, { metadata: { MlTestCompleted: { modelId: 'm', rmse: 0.4, r2: 0.93, chain: {} } } }),
+        step('training', 3, { result: { modelId: 'm', algorithm: 'ridge', hyperparameters: { alpha: 0.1 } } }),
+        step('test', 4, { result: { modelId: 'm', rmse: 0.4, r2: 0.93 } }),
       ],
       optimize: [],
     });
@@ -134,28 +136,24 @@ describe('stage views', () => {
     const optimize: OptimizeStepTable = {
       ...stage({ attempt: 1, position: 40 }),
       job_id: 'opt',
-      metadata: {
-        OptimizeCompleted: {
-          completedAt: 'x',
-          modelId: 'm',
-          bestFactors: { x1: 1.5 },
-          predicted: { y: 3 },
-          objective: 3,
-          goal: { kind: 'minimize' },
-          evaluations: 600,
-          starts: 20,
-          trace: [{ x1: 0, y: 9 }],
-          tuning: { tolerance: 1e-6 },
-          chain: { deckId: 'd' },
-        },
+      result: {
+        modelId: 'm',
+        bestFactors: { x1: 1.5 },
+        predicted: { y: 3 },
+        objective: 3,
+        goal: { kind: 'minimize' },
+        evaluations: 600,
+        starts: 20,
+        trace: [{ x1: 0, y: 9 }],
+        tuning: { tolerance: 1e-6 },
       },
     };
-    const doe = stage({ attempt: 1, position: 9, metadata: { DoeCompleted: { designType: 'lhs', pointCount: 20, datasetId: 'ds', dataInfo: { rows: 20 } } } });
+    const doe = stage({ attempt: 1, position: 9, result: { designType: 'lhs', pointCount: 20, datasetId: 'ds', dataInfo: { rows: 20 } } });
     const [doeState, mlState, optimizeState] = latestPerStage(
       attemptsOf({
         deck: [],
         doe: [doe],
-        ml: [step('training', 3, { metadata: { MlTrainingCompleted: { modelId: 'm', algorithm: 'ridge', hyperparameters: { alpha: 0.1 } } } })],
+        ml: [step('training', 3, { result: { modelId: 'm', algorithm: 'ridge', hyperparameters: { alpha: 0.1 } } })],
         optimize: [optimize],
       }),
     ).map(toStageState);

@@ -1,3 +1,4 @@
+import { STAGE_SUMMARY_FIELDS } from '@vista/read-model';
 import { isTerminal, JOB_TYPES, type JobStatus, type JobType, ML_STEPS } from '@vista/contracts';
 import type { JobAttemptView, MlStepState, MlStepView, StageState } from '../dto/job.response.js';
 import type { DeckCollectionTable, DoeStepTable, MlStepTable, OptimizeStepTable } from './read-model.tables.js';
@@ -14,23 +15,12 @@ export interface StageRows {
 type StageRow = DeckCollectionTable | DoeStepTable | OptimizeStepTable | MlStepTable;
 type Detail = Record<string, unknown>;
 
-/** The event whose payload is a task's result, by task name. */
-const RESULT_EVENT: Record<string, string> = {
-  deck_collection: 'DeckCollectionCompleted',
-  doe: 'DoeCompleted',
-  preprocess: 'MlPreprocessCompleted',
-  scaling: 'MlScalingCompleted',
-  training: 'MlTrainingCompleted',
-  test: 'MlTestCompleted',
-  optimize: 'OptimizeCompleted',
-};
-
 /** Every attempt of the given rows' jobs (an ML attempt is its steps rolled up), in no particular order. */
 export function attemptsOf(rows: StageRows): JobAttemptView[] {
   const attempts: JobAttemptView[] = [
     ...rows.deck.map((row) => attemptOf('deck', row, deckDetail(row))),
-    ...rows.doe.map((row) => attemptOf('doe', row, resultOf(row.metadata, 'doe'))),
-    ...rows.optimize.map((row) => attemptOf('optimize', row, resultOf(row.metadata, 'optimize'))),
+    ...rows.doe.map((row) => attemptOf('doe', row, row.result)),
+    ...rows.optimize.map((row) => attemptOf('optimize', row, row.result)),
   ];
   const mlAttempts = new Map<string, MlStepTable[]>();
   for (const row of rows.ml) {
@@ -121,7 +111,7 @@ function stepOf(row: MlStepTable): MlStepView {
     requestedAt: iso(row.requested_at),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
-    detail: row.status === 'SUCCESS' ? resultOf(row.metadata, row.step_name) : null,
+    detail: row.status === 'SUCCESS' ? row.result : null,
     position: Number(row.position),
   };
 }
@@ -129,30 +119,6 @@ function stepOf(row: MlStepTable): MlStepView {
 function deckDetail(row: DeckCollectionTable): Detail {
   return { deckId: row.deck_id, sourcePath: row.source_path, rowCount: row.row_count, factors: row.factors, responses: row.responses };
 }
-
-/** The result a task's completion event recorded (stage rows keep each event's detail under its type), without what travels along the chain. */
-function resultOf(metadata: Detail | null, task: string): Detail | null {
-  const result = metadata?.[RESULT_EVENT[task] ?? ''];
-  if (typeof result !== 'object' || result === null || Array.isArray(result)) return null;
-  const { completedAt: _completedAt, chain: _chain, params: _params, ...rest } = result as Detail;
-  return rest;
-}
-
-/**
- * The members of a job's or step's output a kit's state shows: small figures that say how it went.
- * Large outputs (a design's dataInfo, an optimisation trace, a scaler, a validation report) stay at the
- * job's own URL, and an ML attempt's figures are on its steps only.
- */
-const SUMMARY_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  deck: ['deckId', 'sourcePath', 'rowCount', 'factors', 'responses'],
-  doe: ['designType', 'pointCount', 'datasetId'],
-  ml: [],
-  optimize: ['modelId', 'bestFactors', 'predicted', 'objective', 'goal', 'evaluations', 'starts'],
-  preprocess: ['rowsIn', 'rowsOut'],
-  scaling: ['method'],
-  training: ['modelId', 'algorithm', 'hyperparameters'],
-  test: ['rmse', 'mae', 'r2', 'testRows'],
-};
 
 export const jobUrl = (jobId: string): string => `/api/v1/jobs/${jobId}`;
 
@@ -183,6 +149,7 @@ function toStepState(step: MlStepView): MlStepState {
 
 function summaryOf(detail: Detail | null, task: string): Detail | null {
   if (!detail) return null;
-  const fields = SUMMARY_FIELDS[task] ?? [];
+  // The read model's summary fields, by task name (a deck job's task is deck_collection).
+  const fields = STAGE_SUMMARY_FIELDS[task === 'deck' ? 'deck_collection' : task] ?? [];
   return Object.fromEntries(fields.filter((field) => detail[field] !== undefined).map((field) => [field, detail[field]]));
 }

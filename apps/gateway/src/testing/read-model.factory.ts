@@ -47,7 +47,7 @@ export const ReadModelFactory = {
     status: 'PENDING',
     current_order: 1,
     created_at: new Date('2026-03-01T08:00:00Z'),
-    metadata: JSON.stringify({}),
+    reason: null,
     event_id: randomUUID(),
     ...o,
   }),

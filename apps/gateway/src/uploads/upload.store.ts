@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import { BUS_NAMES, JETSTREAM, openUploadsBucket } from '@vista/bus';
-import { type BusNames, UnavailableError } from '@vista/contracts';
+import { type BusNames, NotFoundError, UnavailableError } from '@vista/contracts';
 
 export interface UploadMetadata {
   readonly filename: string;
@@ -27,6 +27,18 @@ export class UploadStore {
     } catch (error) {
       throw new UnavailableError(`the upload could not be stored: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /** An object's bytes (an exported deck); a missing one is a NotFoundError. */
+  async get(key: string): Promise<Uint8Array> {
+    let data: Uint8Array | null;
+    try {
+      data = await (await this.open()).getBlob(key);
+    } catch (error) {
+      throw new UnavailableError(`the object could not be read: ${(error as Error).message}`, { cause: error });
+    }
+    if (!data) throw new NotFoundError(`object ${key} is no longer in the bucket`);
+    return data;
   }
 
   /** Best effort: a leftover object expires with the bucket's TTL anyway. */

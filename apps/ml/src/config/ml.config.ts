@@ -9,6 +9,8 @@ export class MlEnvironment {
   @IsInt() @Min(100) ML_JOB_TIMEOUT_MS = 1_800_000;
   /** Loaded models kept in memory for predictions. */
   @IsInt() @Min(1) @Max(10_000) ML_MODEL_CACHE_SIZE = 32;
+  /** Worker threads that run predictions (off the event loop); requests beyond them wait their turn. */
+  @IsInt() @Min(1) @Max(64) ML_PREDICT_WORKERS = 2;
 }
 
 export type MlConfig = ReturnType<typeof loadMlConfig>;

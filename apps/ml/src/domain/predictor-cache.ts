@@ -1,11 +1,12 @@
 import type { ModelArtifact } from '@vista/modeling';
-import { predictRows } from '@vista/modeling';
 
 export interface CachedModel {
   readonly modelId: string;
   readonly modelVersion: number;
+  readonly modelName: string;
   readonly artifact: ModelArtifact;
-  predict(rows: (number[] | Record<string, number>)[]): number[];
+  /** The artifact as JSON, made once, for the prediction workers. */
+  readonly artifactJson: string;
 }
 
 /** Keeps the most recently used models loaded (a Map keeps insertion order: re-inserting marks use). */
@@ -20,8 +21,8 @@ export function createPredictorCache(capacity: number) {
       }
       return hit;
     },
-    put(stored: { modelId: string; modelVersion: number; artifact: ModelArtifact }): CachedModel {
-      const model: CachedModel = { ...stored, predict: (rows) => predictRows(stored.artifact, rows) };
+    put(stored: { modelId: string; modelVersion: number; modelName: string; artifact: ModelArtifact }): CachedModel {
+      const model: CachedModel = { ...stored, artifactJson: JSON.stringify(stored.artifact) };
       entries.set(stored.modelId, model);
       while (entries.size > capacity) entries.delete(entries.keys().next().value!);
       return model;

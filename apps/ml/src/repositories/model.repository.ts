@@ -20,8 +20,13 @@ export interface NewModel {
 export interface StoredModel {
   readonly modelId: string;
   readonly modelVersion: number;
+  /** The model's human name, `kit-<kitId>-v<version>-<algorithm>`: what latency metrics call `model_name`. */
+  readonly modelName: string;
   readonly artifact: ModelArtifact;
 }
+
+/** A model's human name: the kit, the version within it and the algorithm. */
+export const modelNameOf = (kitId: number, modelVersion: number, algorithm: string): string => `kit-${kitId}-v${modelVersion}-${algorithm}`;
 
 /** The model registry's durable record: every trained model, versioned per kit, with its artifact. */
 @Injectable()
@@ -48,9 +53,16 @@ export class ModelRepository {
   }
 
   async find(modelId: string): Promise<StoredModel | undefined> {
-    const { rows } = await sql<{ model_id: string; model_version: number; artifact: ModelArtifact }>`
-      select model_id, model_version, artifact from ${sql.id(ML_SCHEMA, 'models')} where model_id = ${modelId}`.execute(this.db);
+    const { rows } = await sql<{ model_id: string; model_version: number; kit_id: number; algorithm: string; artifact: ModelArtifact }>`
+      select model_id, model_version, kit_id, algorithm, artifact from ${sql.id(ML_SCHEMA, 'models')} where model_id = ${modelId}`.execute(this.db);
     const row = rows[0];
-    return row && { modelId: row.model_id, modelVersion: row.model_version, artifact: row.artifact };
+    return (
+      row && {
+        modelId: row.model_id,
+        modelVersion: row.model_version,
+        modelName: modelNameOf(row.kit_id, row.model_version, row.algorithm),
+        artifact: row.artifact,
+      }
+    );
   }
 }

@@ -23,6 +23,11 @@ export class ProjectorEnvironment {
   /** Not ready when a backlog has seen no progress for this long. */
   @IsInt() @Min(1) @Max(86_400) PROJECTOR_STALL_SECONDS = 30;
 
+  /** Events of a service log not folded after this long are refilled from the log (and readiness says so). */
+  @IsInt() @Min(0) @Max(3_600_000) RECONCILE_GRACE_MS = 5_000;
+  /** How often the reconciler compares the logs with the read model and the stream with its consumers. */
+  @IsInt() @Min(100) @Max(600_000) RECONCILE_INTERVAL_MS = 1_000;
+
   /** Schema the gateway reads; a rebuild swaps fresh tables in under this name. */
   @Matches(/^[a-z_][a-z0-9_]{0,30}$/, { message: 'must be a lower-case SQL identifier of at most 31 characters' })
   READ_SCHEMA = 'read';

@@ -16,6 +16,12 @@ export interface ReadModelSnapshot {
   optimize_step: UpsertRows['optimize_step'][];
   decks: UpsertRows['decks'][];
   models: UpsertRows['models'][];
+  users: UpsertRows['users'][];
+  role_requests: UpsertRows['role_requests'][];
+  setup_models: UpsertRows['setup_models'][];
+  model_access: UpsertRows['model_access'][];
+  deactivated_users: UpsertRows['deactivated_users'][];
+  projects: UpsertRows['projects'][];
   /** By position, then line. */
   job_logs: JobLogRow[];
 }
@@ -71,6 +77,12 @@ export class InMemoryReadModel {
       optimize_step: rows('optimize_step'),
       decks: rows('decks'),
       models: rows('models'),
+      users: rows('users'),
+      role_requests: rows('role_requests'),
+      setup_models: rows('setup_models'),
+      model_access: rows('model_access'),
+      deactivated_users: rows('deactivated_users'),
+      projects: rows('projects'),
       job_logs: [...this.jobLogs.values()].sort((a, b) => a.position - b.position || a.seq - b.seq).map((row) => ({ ...row })),
     };
   }

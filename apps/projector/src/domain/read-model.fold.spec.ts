@@ -471,6 +471,56 @@ describe('read model fold', () => {
       );
   });
 
+  it("gives the same users, role requests and model access in any order, each role and field at its newest event's state", () => {
+    const f = new EventFactory();
+    const e = (type: Parameters<EventFactory['envelope']>[0], data: object) => {
+      f.tick();
+      return f.envelope(type, data as never);
+    };
+    const [userId, admin, requestId, setupModelId] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const events = delivered([
+      e('UserRegistered', { userId, username: 'cy', name: 'Cy', email: 'cy@example.com', source: 'sso' }),
+      e('RoleRequested', { requestId, userId, role: 'logic.model-setup', reason: 'models' }),
+      e('RoleRequestDecided', { requestId, userId, role: 'logic.model-setup', decision: 'approved', reason: 'ok', decidedBy: admin }),
+      e('RoleGranted', { userId, role: 'logic.model-setup', requestId, grantedBy: admin }),
+      e('UserUpdated', { userId, name: 'Cyril' }),
+      e('RoleGranted', { userId, role: 'logic.general', grantedBy: admin }),
+      e('ModelAccessGranted', { setupModelId, userId, requestId: randomUUID(), grantedBy: admin }),
+      e('RoleRevoked', { userId, role: 'logic.model-setup', reason: 'moved on', revokedBy: admin }),
+      e('ModelAccessRevoked', { setupModelId, userId, reason: 'moved on', revokedBy: admin }),
+      e('UserUpdated', { userId, email: null }),
+      e('UserDeactivated', { userId, reason: 'left' }),
+    ]);
+    const inOrder = given(events)
+      .when()
+      .then((s) => {
+        expect(s.users).toEqual([
+          expect.objectContaining({
+            username: 'cy',
+            profile: { name: { value: 'Cyril', position: 5 }, email: { value: null, position: 10 } },
+            roles: {
+              'logic.model-setup': expect.objectContaining({ held: false, by: admin, reason: 'moved on', position: 8 }),
+              'logic.general': expect.objectContaining({ held: true, by: admin, position: 6 }),
+            },
+            deactivation: expect.objectContaining({ reason: 'left', position: 11 }),
+            registered_position: 1,
+            position: 11,
+          }),
+        ]);
+        expect(s.role_requests).toEqual([expect.objectContaining({ request_id: requestId, reason: 'models', status: 'approved', decided_by: admin })]);
+        expect(s.model_access).toEqual([expect.objectContaining({ status: 'revoked', granted: expect.objectContaining({ position: 7 }) })]);
+        expect(s.deactivated_users).toEqual([expect.objectContaining({ user_id: userId, position: 11 })]);
+      });
+
+    for (let seed = 1; seed <= 20; seed++) {
+      expect(
+        given(...shuffledBatches(events, seed))
+          .when()
+          .then(),
+      ).toEqual(inOrder);
+    }
+  });
+
   it('refuses an event whose timestamp cannot be read', () => {
     const f = new EventFactory();
     const event = f.lifecycle('DoeStarted', job(), { startedAt: 'soon' });

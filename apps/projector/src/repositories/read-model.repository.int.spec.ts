@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Kysely, sql } from 'kysely';
 import { createDatabase, migrateSchema } from '@vista/db';
@@ -25,8 +26,19 @@ describe('ReadModelRepository', () => {
     const runId = stopped[0]!.data.runId as string;
     const { jobId } = stopped.find((e) => e.type === 'DoeRequested')!.data as { jobId: string };
     const doe = { kitId: 5, runId, jobId, attempt: 1 };
+    const deckId = randomUUID();
+    const kit9 = { kitId: 9, name: 'furnace', defaultParams: { doe: { points: 20 } } };
     return delivered([
       f.deckIngested(),
+      // Datasets, kits and projects: an update folded before the creation it follows, then runs and archives.
+      f.deckIngested(deckId, { name: 'surface', datasetType: 'Surf' }),
+      f.envelope('DeckUpdated', { deckId, name: 'surface v2', datasetType: 'Jetson', updatedAt: '2026-01-02T00:00:00.000Z' }),
+      f.envelope('KitUpdated', { ...kit9, description: 'plant A', updatedAt: '2026-01-02T00:00:00.000Z' }),
+      f.envelope('KitCreated', { ...kit9, createdAt: '2025-12-01T00:00:00.000Z' }),
+      ...f.kitRun({ kitId: 9 }),
+      f.envelope('KitArchived', { ...kit9, description: 'plant A', archivedAt: '2026-01-03T00:00:00.000Z' }),
+      f.envelope('DeckArchived', { deckId, name: 'surface v2', datasetType: 'Jetson', archivedAt: '2026-01-03T00:00:00.000Z' }),
+      f.envelope('ProjectCreated', { projectId: randomUUID(), name: 'plant A', createdAt: '2026-01-01T00:00:00.000Z' }),
       ...f.kitRun({ kitId: 1 }),
       ...f.kitRun({ kitId: 2, stopAt: { task: 'training', ending: 'FAILED' } }),
       ...f.kitRun({ kitId: 1, stopAt: { task: 'doe', ending: 'CANCELLED' } }),
@@ -69,6 +81,16 @@ describe('ReadModelRepository', () => {
     const snapshot = await readSnapshot(db, sut.schema);
     expect(snapshot).toEqual(reference.snapshot());
     expect(snapshot.kits.find((k) => k.kit_id === 1)).toMatchObject({ runs: 2, status: 'CANCELLED', current_task: 'doe' });
+    expect(snapshot.kits.find((k) => k.kit_id === 9)).toMatchObject({
+      runs: 1,
+      status: 'SUCCESS',
+      definition: { name: 'furnace', description: 'plant A', archived: true },
+    });
+    expect(snapshot.decks.find((d) => d.name === 'surface')).toMatchObject({
+      format: 'csv',
+      profile: { name: 'surface v2', datasetType: 'Jetson', archived: true },
+    });
+    expect(snapshot.projects.map((p) => p.name)).toEqual(['plant A']);
     expect(snapshot.doe_step.filter((d) => d.kit_id === 5).map((d) => [d.attempt, d.status])).toEqual([
       [1, 'CANCELLED'],
       [2, 'RUNNING'],

@@ -4,145 +4,33 @@ import { assertIdentifier } from '@vista/db';
 import { columnsOf, keyOf, MERGE_RULES, type MergeRule } from '../domain/merge-rules.js';
 import { appliedMarkers, foldEvents, type ReadModelChanges } from '../domain/read-model.fold.js';
 import type { UpsertRows, UpsertTable } from '../domain/read-model.rows.js';
-import type { ReadModelDatabase } from '@vista/read-model';
+import { foldedEventsTable, jobLogsTable, type ReadModelDatabase, type SqlType, stateHistoryTable, UPSERTED_TABLES } from '@vista/read-model';
 
-type SqlType = 'integer' | 'bigint' | 'text' | 'uuid' | 'timestamptz' | 'jsonb' | 'double precision';
-
-const stageTypes = {
-  job_id: 'uuid',
-  run_id: 'uuid',
-  kit_id: 'integer',
-  attempt: 'integer',
-  status: 'text',
-  reason: 'text',
-  requested_at: 'timestamptz',
-  started_at: 'timestamptz',
-  finished_at: 'timestamptz',
-  timeout_ms: 'bigint',
-  created_at: 'timestamptz',
-  updated_at: 'timestamptz',
-  metadata: 'jsonb',
-  position: 'bigint',
-} as const satisfies Record<string, SqlType>;
-
-/** Column types of every upserted table; checked against the merge rules when this module loads. */
-const COLUMN_TYPES: { readonly [T in UpsertTable]: Readonly<Record<keyof UpsertRows[T] & string, SqlType>> } = {
-  kits: {
-    kit_id: 'integer',
-    last_run_id: 'uuid',
-    status: 'text',
-    current_task: 'text',
-    current_order: 'integer',
-    runs: 'integer',
-    created_at: 'timestamptz',
-    updated_at: 'timestamptz',
-    position: 'bigint',
-  },
-  runs: {
-    run_id: 'uuid',
-    kit_id: 'integer',
-    deck_id: 'uuid',
-    source_path: 'text',
-    params: 'jsonb',
-    started_at: 'timestamptz',
-    status: 'text',
-    last_control: 'jsonb',
-    position: 'bigint',
-  },
-  kit_state: {
-    kit_id: 'integer',
-    job_type: 'text',
-    task_name: 'text',
-    job_id: 'uuid',
-    run_id: 'uuid',
-    attempt: 'integer',
-    status: 'text',
-    current_order: 'integer',
-    created_at: 'timestamptz',
-    started_at: 'timestamptz',
-    finished_at: 'timestamptz',
-    reason: 'text',
-    metadata: 'jsonb',
-    position: 'bigint',
-  },
-  deck_collection: {
-    ...stageTypes,
-    deck_id: 'uuid',
-    source_path: 'text',
-    row_count: 'integer',
-    factors: 'jsonb',
-    responses: 'jsonb',
-  },
-  doe_step: { ...stageTypes, data_info: 'jsonb' },
-  ml_step: { ...stageTypes, step_name: 'text', step_order: 'integer' },
-  optimize_step: stageTypes,
-  decks: {
-    deck_id: 'uuid',
-    name: 'text',
-    dataset_type: 'text',
-    format: 'text',
-    factors: 'jsonb',
-    responses: 'jsonb',
-    row_count: 'integer',
-    statistics: 'jsonb',
-    ground_truth: 'text',
-    ingested_at: 'timestamptz',
-    position: 'bigint',
-  },
-  models: {
-    model_id: 'uuid',
-    model_version: 'integer',
-    kit_id: 'integer',
-    run_id: 'uuid',
-    algorithm: 'text',
-    deck_id: 'uuid',
-    dataset_id: 'uuid',
-    metrics: 'jsonb',
-    r2: 'double precision',
-    hyperparameters: 'jsonb',
-    params: 'jsonb',
-    factors: 'jsonb',
-    response: 'text',
-    lineage: 'jsonb',
-    artifact_digest: 'text',
-    registered_at: 'timestamptz',
-    position: 'bigint',
-  },
+/** Column types of every written table, from its declaration in libs/read-model (merge rules checked there). */
+const COLUMN_TYPES = Object.fromEntries(Object.entries(UPSERTED_TABLES).map(([name, table]) => [name, table.columns])) as {
+  readonly [T in UpsertTable]: Readonly<Record<string, SqlType>>;
 };
+const HISTORY_TYPES = stateHistoryTable.columns;
+const FOLDED_TYPES = foldedEventsTable.columns;
+const JOB_LOG_TYPES = jobLogsTable.columns;
 
-const HISTORY_TYPES = {
-  kit_id: 'integer',
-  job_type: 'text',
-  task_name: 'text',
-  job_id: 'uuid',
-  run_id: 'uuid',
-  attempt: 'integer',
-  status: 'text',
-  current_order: 'integer',
-  created_at: 'timestamptz',
-  metadata: 'jsonb',
-  event_id: 'uuid',
-  position: 'bigint',
-} as const satisfies Record<string, SqlType>;
-
-const FOLDED_TYPES = { event_id: 'uuid', type: 'text', position: 'bigint' } as const satisfies Record<string, SqlType>;
-
-const JOB_LOG_TYPES = {
-  event_id: 'uuid',
-  seq: 'integer',
-  job_id: 'uuid',
-  attempt: 'integer',
-  job_type: 'text',
-  kit_id: 'integer',
-  run_id: 'uuid',
-  at: 'timestamptz',
-  level: 'text',
-  task: 'text',
-  message: 'text',
-  position: 'bigint',
-} as const satisfies Record<string, SqlType>;
-
-const UPSERT_ORDER: readonly UpsertTable[] = ['kits', 'runs', 'kit_state', 'deck_collection', 'doe_step', 'ml_step', 'optimize_step', 'decks', 'models'];
+const UPSERT_ORDER: readonly UpsertTable[] = [
+  'kits',
+  'runs',
+  'kit_state',
+  'deck_collection',
+  'doe_step',
+  'ml_step',
+  'optimize_step',
+  'decks',
+  'models',
+  'users',
+  'role_requests',
+  'setup_models',
+  'model_access',
+  'deactivated_users',
+  'projects',
+];
 
 const PROJECTOR = 'projector';
 
@@ -313,10 +201,6 @@ function upsertStatement<T extends UpsertTable>(schema: string, table: T): (rows
   const rule = MERGE_RULES[table] as MergeRule<UpsertRows[T]>;
   const types = COLUMN_TYPES[table] as Record<string, SqlType>;
   const ruled = columnsOf(rule);
-  const typed = Object.keys(types);
-  if (ruled.length !== typed.length || ruled.some((c) => !(c in types))) {
-    throw new Error(`${table}: merge rule columns [${ruled}] do not match column types [${typed}]`);
-  }
   const ordered = Object.fromEntries(ruled.map((c) => [c, types[c]!])) as Record<string, SqlType>;
   const id = (c: string) => sql.id(c);
   const t = (c: string) => sql`t.${id(c)}`;
@@ -349,6 +233,15 @@ function upsertStatement<T extends UpsertTable>(schema: string, table: T): (rows
     const wins = sql`(${x(c)} is not null and (${t(c)} is null or (${x(c)} ->> 'position')::bigint > (${t(c)} ->> 'position')::bigint))`;
     sets.push(sql`${id(c)} = case when ${wins} then ${x(c)} else ${t(c)} end`);
     changes.push(wins);
+  }
+  for (const c of rule.stampedEntries ?? []) {
+    const a = sql`jsonb_each(coalesce(${t(c)}, '{}'::jsonb))`;
+    const b = sql`jsonb_each(coalesce(${x(c)}, '{}'::jsonb))`;
+    const bWins = sql`(a.value is null or (b.value ->> 'position')::bigint > (a.value ->> 'position')::bigint)`;
+    sets.push(sql`${id(c)} = (
+      select coalesce(jsonb_object_agg(key, case when b.value is not null and ${bWins} then b.value else a.value end), '{}'::jsonb)
+      from ${a} a full join ${b} b using (key))`);
+    changes.push(sql`exists (select 1 from ${b} b left join ${a} a using (key) where ${bWins})`);
   }
   sets.push(sql`position = greatest(t.position, excluded.position)`);
 

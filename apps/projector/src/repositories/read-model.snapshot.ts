@@ -19,7 +19,7 @@ export async function readSnapshot(db: Kysely<any>, schema: string): Promise<Rea
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .map((x) => x.row) as never;
   };
-  const history = (await all('state_history', sql`position`)).map(({ id: _id, ...row }) => row);
+  const history = await all('state_history', sql`position`);
   return {
     kits: await keyed('kits'),
     runs: await keyed('runs'),
@@ -32,6 +32,12 @@ export async function readSnapshot(db: Kysely<any>, schema: string): Promise<Rea
     optimize_step: await keyed('optimize_step'),
     decks: await keyed('decks'),
     models: await keyed('models'),
+    users: await keyed('users'),
+    role_requests: await keyed('role_requests'),
+    setup_models: await keyed('setup_models'),
+    model_access: await keyed('model_access'),
+    deactivated_users: await keyed('deactivated_users'),
+    projects: await keyed('projects'),
     job_logs: (await all('job_logs', sql`position, seq`)) as never,
   };
 }

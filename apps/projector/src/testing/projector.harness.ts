@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { decodeEvent } from '@vista/bus';
 import type { DeliveredEvent } from '@vista/contracts';
 import { createDatabase } from '@vista/db';
-import { createTestBus, createTestDatabase, type TestBus, type TestDatabase, testServers } from '@vista/testing';
+import { createTestBus, createTestDatabase, createTestIdentity, type TestBus, type TestDatabase, type TestIdentity, testServers } from '@vista/testing';
 import { createProjectorApp, migrateReadModel } from '../bootstrap.js';
 import { loadProjectorConfig, type ProjectorConfig } from '../config/projector.config.js';
 import { InMemoryReadModel, type ReadModelSnapshot } from '../domain/in-memory-read-model.js';
@@ -19,13 +19,17 @@ export interface ProjectorHarness {
   /** A separate pool for the test's own queries. */
   readonly db: Kysely<any>;
   readonly url: string;
+  /** The keys the projector trusts: send RebuildReadModel with `identity.serviceToken(...)` or an admin's token. */
+  readonly identity: TestIdentity;
   close(): Promise<void>;
 }
 
 export async function startProjector(env: Record<string, string> = {}): Promise<ProjectorHarness> {
   const database = await createTestDatabase('projector');
   const bus = await createTestBus();
+  const identity = await createTestIdentity();
   const config = loadProjectorConfig({
+    ...identity.env,
     DATABASE_URL: database.url,
     NATS_URL: testServers.natsUrl,
     VISTA_BUS_NAMESPACE: bus.namespace,
@@ -43,6 +47,7 @@ export async function startProjector(env: Record<string, string> = {}): Promise<
     bus,
     database,
     db,
+    identity,
     url: (await app.getUrl()).replace('[::1]', '127.0.0.1'),
     async close() {
       await app.close();

@@ -7,6 +7,11 @@ import { firstValueFrom, timeout as rxTimeout, TimeoutError } from 'rxjs';
 export interface CommandCall {
   readonly actor: string;
   readonly correlationId: string;
+  /**
+   * The `Authorization` header value proving who sends it (`Bearer <token>`): the user's access token,
+   * forwarded. Without one the client sends its service token (when it has one).
+   */
+  readonly authorization?: string;
   /** How long to wait for the reply (default 10 s). */
   readonly timeoutMs?: number;
 }
@@ -22,6 +27,7 @@ export class CommandClient {
     private readonly namespace: string,
     servers: string[],
     name: string,
+    private readonly options: { serviceAuthorization?: () => Promise<string> } = {},
   ) {
     this.client = new ClientNats({ servers, name, maxReconnectAttempts: -1 } as never);
   }
@@ -39,6 +45,8 @@ export class CommandClient {
     propagation.inject(context.active(), carrier);
     const h = natsHeaders();
     for (const [key, value] of Object.entries(carrier)) h.set(key, value);
+    const authorization = call.authorization ?? (await this.options.serviceAuthorization?.());
+    if (authorization) h.set('Authorization', authorization);
     const record = new NatsRecordBuilder({ payload, actor: call.actor, correlationId: call.correlationId }).setHeaders(h).build();
     try {
       return await firstValueFrom(this.client.send(`${this.namespace}.${definition.pattern}`, record).pipe(rxTimeout(call.timeoutMs ?? 10_000)));

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Controller, type DynamicModule, Inject, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { ConflictError, StartKitRun, type StartKitRunResult, type StartKitRunV1, StopKitRun, VistaError } from '@vista/contracts';
-import { testServers, uniqueNamespace } from '@vista/testing';
+import { IdentityModule } from '@vista/identity';
+import { type TestIdentity, createTestIdentity, testServers, uniqueNamespace } from '@vista/testing';
 import type { CommandMessage } from './command-message.js';
 import { CommandClient } from './command.client.js';
 import { NamespacedNatsServer } from './namespaced-nats.server.js';
@@ -44,8 +45,13 @@ class KitRunCommands {
 
 @Module({})
 class KitRunCommandsModule {
-  static forReplica(replica: Replica): DynamicModule {
-    return { module: KitRunCommandsModule, controllers: [KitRunCommands], providers: [{ provide: REPLICA, useValue: replica }] };
+  static forReplica(replica: Replica, identity: TestIdentity): DynamicModule {
+    return {
+      module: KitRunCommandsModule,
+      imports: [IdentityModule.forRoot({ env: identity.env })],
+      controllers: [KitRunCommands],
+      providers: [{ provide: REPLICA, useValue: replica }],
+    };
   }
 }
 
@@ -54,8 +60,21 @@ describe('commands over NATS request/reply (real NATS, Nest microservice)', () =
   let namespace: string;
   let client: CommandClient;
   let replicas: { app: INestMicroservice; replica: Replica }[];
+  let identity: TestIdentity;
+  /** A user allowed to start runs; the command carries the user's token (NATS header Authorization). */
+  let call: { actor: string; correlationId: string; authorization: string };
+  const USER = 'user-7';
 
   useTestTracing(provider);
+
+  beforeAll(async () => {
+    identity = await createTestIdentity();
+    call = {
+      actor: USER,
+      correlationId: randomUUID(),
+      authorization: identity.header(await identity.token({ sub: USER, roles: ['logic.general'] })).authorization,
+    };
+  });
 
   beforeEach(async () => {
     namespace = uniqueNamespace();
@@ -75,14 +94,13 @@ describe('commands over NATS request/reply (real NATS, Nest microservice)', () =
   const startReplica = async (name: string): Promise<Replica> => {
     const replica: Replica = { name, handled: [] };
     const strategy = new NamespacedNatsServer(namespace, { servers: [testServers.natsUrl], name, queue: 'deck' });
-    const app = await NestFactory.createMicroservice(KitRunCommandsModule.forReplica(replica), { strategy, logger: false });
+    const app = await NestFactory.createMicroservice(KitRunCommandsModule.forReplica(replica, identity), { strategy, logger: false });
     await app.listen();
     // The subscriptions must reach the server before the first request is sent.
     await strategy.unwrap<NatsConnection>().flush();
     replicas.push({ app, replica });
     return replica;
   };
-  const call = { actor: 'user:7', correlationId: randomUUID() };
 
   it('replies with the handler result to a valid command, continuing the caller trace', async () => {
     const replica = await startReplica('deck-1');
@@ -98,7 +116,33 @@ describe('commands over NATS request/reply (real NATS, Nest microservice)', () =
     });
 
     expect(result).toEqual({ kitId: 7, runId: expect.any(String), jobId: expect.any(String) });
-    expect(replica.handled).toEqual([{ correlationId: call.correlationId, actor: 'user:7', traceId }]);
+    expect(replica.handled).toEqual([{ correlationId: call.correlationId, actor: USER, traceId }]);
+  });
+
+  it("refuses a command without a token as 'unauthenticated', and takes the actor from the token, never the body", async () => {
+    const replica = await startReplica('deck-1');
+    const anonymous = await client
+      .execute(StartKitRun, { kitId: 7, sourcePath: 'a.csv' }, { actor: 'admin', correlationId: randomUUID() })
+      .catch((e: unknown) => e);
+    expect(anonymous).toMatchObject({ code: 'unauthenticated' });
+    const forged = await client
+      .execute(StartKitRun, { kitId: 7, sourcePath: 'a.csv' }, { actor: 'admin', correlationId: randomUUID(), authorization: 'Bearer not.a.token' })
+      .catch((e: unknown) => e);
+    expect(forged).toMatchObject({ code: 'unauthenticated' });
+    await client.execute(StartKitRun, { kitId: 7, sourcePath: 'a.csv' }, { ...call, actor: 'someone-else' });
+    expect(replica.handled.map((h) => h.actor)).toEqual([USER]);
+  });
+
+  it("refuses a sender the command's access does not allow as 'forbidden', naming the role", async () => {
+    const replica = await startReplica('deck-1');
+    const roleless = identity.header(await identity.token({ sub: 'user-8', roles: [] })).authorization;
+    const error = await client.execute(StartKitRun, { kitId: 7, sourcePath: 'a.csv' }, { ...call, authorization: roleless }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('logic.general') });
+    // StartKitRun is for users: a service token does not do.
+    const service = `Bearer ${await identity.serviceToken('doe')}`;
+    const fromService = await client.execute(StartKitRun, { kitId: 7, sourcePath: 'a.csv' }, { ...call, authorization: service }).catch((e: unknown) => e);
+    expect(fromService).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/service/) });
+    expect(replica.handled).toEqual([]);
   });
 
   it("rejects an invalid payload with code 'invalid', naming the wrong and the unknown field", async () => {
@@ -155,7 +199,7 @@ describe('commands over NATS request/reply (real NATS, Nest microservice)', () =
     const calls = Array.from({ length: 20 }, (_, i) => ({ kitId: i + 1, correlationId: randomUUID() }));
 
     const replies = await Promise.all(
-      calls.map((c) => client.execute(StartKitRun, { kitId: c.kitId, sourcePath: 'decks/a.csv' }, { actor: 'user:7', correlationId: c.correlationId })),
+      calls.map((c) => client.execute(StartKitRun, { kitId: c.kitId, sourcePath: 'decks/a.csv' }, { ...call, correlationId: c.correlationId })),
     );
 
     expect(replies.map((r) => r.kitId)).toEqual(calls.map((c) => c.kitId));

@@ -7,20 +7,38 @@ import {
   type PipeTransform,
   type RpcExceptionFilter,
   UseFilters,
+  UseGuards,
   UseInterceptors,
   applyDecorators,
 } from '@nestjs/common';
 import { MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
-import { type CommandDefinition, ValidationError, VistaError, type WireError, validateAs } from '@vista/contracts';
+import {
+  type CommandDefinition,
+  UnauthenticatedError,
+  UnavailableError,
+  ValidationError,
+  type VerifiedActor,
+  VistaError,
+  type WireError,
+  isConnectionLost,
+  validateAs,
+} from '@vista/contracts';
 import { Observable, throwError } from 'rxjs';
+import { CommandAccessGuard, CommandDefinitionOf, VERIFIED_SENDER } from './command-access.guard.js';
 import type { CommandMessage } from './command-message.js';
 
 /** Turns any error into the wire shape the gateway maps to problem+json; unknown errors stay opaque. */
 @Catch()
 export class CommandErrorFilter implements RpcExceptionFilter<unknown> {
   catch(exception: unknown): Observable<WireError> {
-    const wire: WireError = exception instanceof VistaError ? exception.toWire() : { code: 'internal', message: 'the service failed to handle the command' };
+    // A lost database connection is passing, not a bug: the caller is told to try again (503 at the gateway).
+    const wire: WireError =
+      exception instanceof VistaError
+        ? exception.toWire()
+        : isConnectionLost(exception)
+          ? new UnavailableError('the service lost its database connection; try again shortly').toWire()
+          : { code: 'internal', message: 'the service failed to handle the command' };
     return throwError(() => wire);
   }
 }
@@ -69,21 +87,31 @@ export class CommandPipe<P extends object> implements PipeTransform<unknown, Com
   constructor(private readonly definition: CommandDefinition<string, P>) {}
 
   transform(value: unknown): CommandMessage<P> {
-    const message = value as Partial<CommandMessage<unknown>> | undefined;
-    if (typeof message?.actor !== 'string' || typeof message.correlationId !== 'string') {
-      throw new ValidationError(`${this.definition.name} must carry an actor and a correlationId`);
+    const message = value as (Partial<CommandMessage<unknown>> & { [VERIFIED_SENDER]?: VerifiedActor }) | undefined;
+    // The sender was verified by CommandAccessGuard (@OnCommand); actor and roles come from its token, never the body.
+    const sender = message?.[VERIFIED_SENDER];
+    if (!sender) throw new UnauthenticatedError(`${this.definition.name} was not checked for who sent it`);
+    if (typeof message.correlationId !== 'string') {
+      throw new ValidationError(`${this.definition.name} must carry a correlationId`);
     }
     const payload = validateAs(this.definition.payload, message.payload, this.definition.name, { forbidUnknown: true });
-    return { payload, actor: message.actor, correlationId: message.correlationId };
+    return { payload, actor: sender.id, roles: sender.roles, correlationId: message.correlationId };
   }
 }
 
 /**
  * Marks a method as the handler of a command: subscribes `<ns>.cmd.<context>.<Command>` (in the
- * service's queue group), continues the caller's trace and maps errors to their wire shape.
+ * service's queue group), verifies who sent it against the command's `access` (CommandAccessGuard),
+ * continues the caller's trace and maps errors to their wire shape.
  */
 export const OnCommand = (definition: CommandDefinition): MethodDecorator =>
-  applyDecorators(MessagePattern(definition.pattern), UseInterceptors(CommandTraceInterceptor), UseFilters(new CommandErrorFilter()));
+  applyDecorators(
+    MessagePattern(definition.pattern),
+    CommandDefinitionOf(definition),
+    UseGuards(CommandAccessGuard),
+    UseInterceptors(CommandTraceInterceptor),
+    UseFilters(new CommandErrorFilter()),
+  );
 
 /** The handler's argument: the validated command message. */
 export const CommandInput = <P extends object>(definition: CommandDefinition<string, P>): ParameterDecorator => Payload(new CommandPipe(definition));

@@ -20,7 +20,12 @@ export interface GetQueuePositionsResult {
 }
 
 const getQueuePositions = <C extends JobType>(context: C) =>
-  defineCommand<'GetQueuePositions', GetQueuePositionsV1, GetQueuePositionsResult>({ name: 'GetQueuePositions', context, payload: GetQueuePositionsV1 });
+  defineCommand<'GetQueuePositions', GetQueuePositionsV1, GetQueuePositionsResult>({
+    name: 'GetQueuePositions',
+    context,
+    payload: GetQueuePositionsV1,
+    access: { users: 'any', services: true },
+  });
 
 /** The same question to each stage service (each answers on its own subject, `cmd.<stage>.GetQueuePositions`). */
 export const GetQueuePositions: Readonly<Record<JobType, CommandDefinition<'GetQueuePositions', GetQueuePositionsV1, GetQueuePositionsResult>>> = {

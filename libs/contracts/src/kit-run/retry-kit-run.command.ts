@@ -1,3 +1,4 @@
+import { PIPELINE_ROLES } from '../auth/pipeline-roles.js';
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
@@ -21,4 +22,5 @@ export const RetryKitRun = defineCommand<'RetryKitRun', RetryKitRunV1, RetryKitR
   name: 'RetryKitRun',
   context: 'deck',
   payload: RetryKitRunV1,
+  access: { users: PIPELINE_ROLES.operate },
 });

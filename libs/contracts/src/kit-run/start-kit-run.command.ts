@@ -1,3 +1,4 @@
+import { PIPELINE_ROLES } from '../auth/pipeline-roles.js';
 // class-transformer's @Type reads design-time types through reflect-metadata.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
@@ -33,4 +34,5 @@ export const StartKitRun = defineCommand<'StartKitRun', StartKitRunV1, StartKitR
   name: 'StartKitRun',
   context: 'deck',
   payload: StartKitRunV1,
+  access: { users: PIPELINE_ROLES.operate },
 });

@@ -1,3 +1,4 @@
+import { PIPELINE_ROLES } from '../auth/pipeline-roles.js';
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
@@ -21,4 +22,5 @@ export const StopKitRun = defineCommand<'StopKitRun', StopKitRunV1, StopKitRunRe
   name: 'StopKitRun',
   context: 'deck',
   payload: StopKitRunV1,
+  access: { users: PIPELINE_ROLES.operate },
 });

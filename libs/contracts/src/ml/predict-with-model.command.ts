@@ -1,3 +1,4 @@
+import { PIPELINE_ROLES } from '../auth/pipeline-roles.js';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
 import { defineCommand } from '../define-command.js';
 
@@ -21,4 +22,6 @@ export const PredictWithModel = defineCommand<'PredictWithModel', PredictWithMod
   name: 'PredictWithModel',
   context: 'ml',
   payload: PredictWithModelV1,
+  // Services too: the lot-tracking batch predicts its rows in chunks through the same pool and histogram.
+  access: { users: PIPELINE_ROLES.predict, services: true },
 });

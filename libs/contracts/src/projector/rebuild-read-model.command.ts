@@ -19,4 +19,5 @@ export const RebuildReadModel = defineCommand<'RebuildReadModel', RebuildReadMod
   name: 'RebuildReadModel',
   context: 'projector',
   payload: RebuildReadModelV1,
+  access: { users: ['admin'], services: true },
 });

@@ -4,6 +4,7 @@ import { registerDecorator, type ValidationArguments } from 'class-validator';
 export type FactorBounds = Record<string, [number, number]>;
 
 const MAX_FACTORS = 64;
+const MAX_FACTOR_NAME = 200;
 
 /** The first problem with a bounds object, or undefined when it is valid. */
 export function boundsProblem(value: unknown): string | undefined {
@@ -12,6 +13,7 @@ export function boundsProblem(value: unknown): string | undefined {
   if (entries.length === 0) return 'must name at least one factor';
   if (entries.length > MAX_FACTORS) return `may name at most ${MAX_FACTORS} factors`;
   for (const [factor, range] of entries) {
+    if (factor.length > MAX_FACTOR_NAME) return `factor names may be at most ${MAX_FACTOR_NAME} characters`;
     if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       return `${factor} must be [low, high] with two finite numbers`;
     }

@@ -3,7 +3,9 @@ import { VistaError, type ErrorCode } from '@vista/contracts';
 
 /** What a task sends on its port: progress while it works, then one result or error, in that order. */
 export type WorkerReply<TProgress, TResult> =
-  { kind: 'progress'; progress: TProgress } | { kind: 'result'; result: TResult } | { kind: 'error'; code: ErrorCode | 'internal'; message: string };
+  | { kind: 'progress'; progress: TProgress }
+  | { kind: 'result'; result: TResult }
+  | { kind: 'error'; code: ErrorCode | 'internal'; message: string; issues?: VistaError['issues'] };
 
 /** What the pool hands a task: its input and the port its replies go back on. */
 export interface WorkerTaskMessage<TInput> {
@@ -29,6 +31,7 @@ export function workerTask<TInput, TProgress, TResult>(
         kind: 'error',
         code: error instanceof VistaError ? error.code : 'internal',
         message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof VistaError && error.issues?.length ? { issues: error.issues } : {}),
       });
     } finally {
       port.close();

@@ -1,6 +1,7 @@
 import { Controller, Injectable, Module } from '@nestjs/common';
 import { CommandInput, type CommandMessage, OnCommand } from '@vista/bus';
 import { RebuildReadModel, type RebuildReadModelV1 } from '@vista/contracts';
+import { IdentityModule } from '@vista/identity';
 import { HealthModule, LoggingModule } from '@vista/telemetry';
 import type { TracingHandle } from '@vista/telemetry/tracing';
 import { runService } from '../run-service.js';
@@ -26,7 +27,12 @@ class FixtureCommands {
 }
 
 @Module({
-  imports: [LoggingModule.forRoot({ serviceName: 'fixture', level: 'info' }), HealthModule.forRoot({ checks: [] })],
+  imports: [
+    LoggingModule.forRoot({ serviceName: 'fixture', level: 'info' }),
+    HealthModule.forRoot({ checks: [] }),
+    // Verifies who sends its command (AUTH_* and SERVICE_SIGNING_KEY from the environment).
+    IdentityModule.forRoot({ env }),
+  ],
   controllers: [FixtureCommands],
   providers: [ShutdownProbe],
 })

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
 import { runHealthChecks, type HealthCheck, type ReadinessReport } from './health-check.js';
+import { Public } from '@vista/identity';
 
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 export const HEALTH_CHECK_TIMEOUT_MS = Symbol('HEALTH_CHECK_TIMEOUT_MS');
@@ -9,6 +10,7 @@ interface StatusResponse {
   status(code: number): unknown;
 }
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,6 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { metricsRegistry } from './metrics.js';
+import { Public } from '@vista/identity';
 
+@Public()
 @Controller()
 export class MetricsController {
   /** Prometheus text exposition of the process registry. */

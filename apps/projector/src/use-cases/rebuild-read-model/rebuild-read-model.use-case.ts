@@ -74,6 +74,8 @@ export class RebuildReadModelUseCase {
         this.db.transaction().execute(async (trx) => {
           await sql`select pg_advisory_xact_lock(${readModelLockKey(live)})`.execute(trx);
           await replay.until(await this.lastSequence(), trx);
+          // Dead letters are a record of their own, not a fold of events: they move to the new tables.
+          await sql`insert into ${sql.id(target)}.dead_letters select * from ${sql.id(live)}.dead_letters`.execute(trx);
           await sql`alter schema ${sql.id(live)} rename to ${sql.id(retired)}`.execute(trx);
           await sql`alter schema ${sql.id(target)} rename to ${sql.id(live)}`.execute(trx);
         }),

@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { CommandClient } from '@vista/bus';
 import { Describe__Name__, type Describe__Name__V1 } from '@vista/contracts';
 import { createServiceApp, migrateService } from '@vista/service-host';
-import { type TestBus, type TestDatabase, createTestBus, createTestDatabase, testServers, waitFor } from '@vista/testing';
+import { type TestBus, type TestDatabase, createTestBus, createTestDatabase, createTestIdentity, testServers, waitFor } from '@vista/testing';
 import { __Name__Module } from '../../app.module.js';
 import { __NAME___SCHEMA, load__Name__Config } from '../../config/__name__.config.js';
 import { __camel__Migrations } from '../../migrations/__name__.migrations.js';
@@ -18,10 +18,15 @@ describe('the __name__ service (real Postgres and NATS)', () => {
   let app: INestApplication;
   let client: CommandClient;
   let url: string;
-  const config = () =>
-    load__Name__Config({ DATABASE_URL: database.url, NATS_URL: testServers.natsUrl, VISTA_BUS_NAMESPACE: bus.namespace, LOG_LEVEL: 'silent', HTTP_PORT: '0' });
+  /** The service's settings with the keys it trusts, and a user's token it verifies on every command. */
+  let env: Record<string, string> = {};
+  let authorization = '';
+  const config = () => load__Name__Config({ ...env, DATABASE_URL: database.url, NATS_URL: testServers.natsUrl, VISTA_BUS_NAMESPACE: bus.namespace });
 
   beforeAll(async () => {
+    const identity = await createTestIdentity();
+    env = { ...identity.env, LOG_LEVEL: 'silent', HTTP_PORT: '0' };
+    authorization = identity.header(await identity.token()).authorization;
     database = await createTestDatabase('__schema__');
     bus = await createTestBus();
     const settings = config();
@@ -41,7 +46,9 @@ describe('the __name__ service (real Postgres and NATS)', () => {
     await database?.drop();
   });
 
-  const describe__Name__ = (payload: Describe__Name__V1 = {}) => client.execute(Describe__Name__, payload, { actor: 'test', correlationId: randomUUID() });
+  const call = () => ({ actor: 'test', correlationId: randomUUID(), authorization });
+
+  const describe__Name__ = (payload: Describe__Name__V1 = {}) => client.execute(Describe__Name__, payload, call());
 
   it('migrates its own schema with an event log', async () => {
     // The command server's subscription reaches NATS shortly after start-up: ask until it answers.
@@ -59,7 +66,7 @@ describe('the __name__ service (real Postgres and NATS)', () => {
 
   it('refuses a command with a malformed field, naming it', async () => {
     await waitFor(() => describe__Name__(), 'the __name__ command server');
-    const answer = client.execute(Describe__Name__, { withMigrations: 'yes' } as never, { actor: 'test', correlationId: randomUUID() });
+    const answer = client.execute(Describe__Name__, { withMigrations: 'yes' } as never, call());
     await expect(answer).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining('withMigrations') });
   });
 });
