@@ -102,7 +102,11 @@ export class JobQueue {
     const { rows } = await sql<Row & { expired: boolean }>`
       with ${candidates(this.schema)},
       next as (
-        select q.run_id, c.expired from ${sql.id(this.schema, 'job_queue')} q join candidates c using (run_id)
+        -- The claimable test is repeated on the locked row itself: a row another replica claimed after this
+        -- statement's snapshot was taken is re-checked at its newest version when locked (and skipped),
+        -- where the snapshot's candidates would still show it waiting and lease it a second time.
+        select q.run_id, q.owner is not null as expired from ${sql.id(this.schema, 'job_queue')} q join candidates c using (run_id)
+        where q.owner is null or q.lease_until <= now()
         order by ${fairOrder('c')}
         limit 1 for update of q skip locked
       ),
