@@ -41,6 +41,8 @@ const ADMIN = { user: 'root', password: 'root-password-e2e' };
 const REGISTRY_MODEL = randomUUID();
 const FACTORS = ['temperature', 'pressure'];
 const TODAY = new Date().toISOString().slice(0, 10);
+/** An attempt without a heartbeat for this long is found abandoned by the next run. */
+const STALE_MS = 2_000;
 
 /** A ridge model of a critical dimension over temperature and pressure, as the ml pipeline stores it. */
 function artifact(): string {
@@ -150,7 +152,7 @@ describe('lot tracking and its daily batch through the gateway (auth, ml, lot-tr
           // Small chunks, so a batch of a few hundred rows is still running when it is killed.
           LOT_BATCH_CHUNK_SIZE: '2',
           LOT_BATCH_PREDICT_TIMEOUT_MS: '3000',
-          LOT_BATCH_STALE_MS: '2000',
+          LOT_BATCH_STALE_MS: String(STALE_MS),
         },
       },
     });
@@ -461,6 +463,7 @@ describe('lot tracking and its daily batch through the gateway (auth, ml, lot-tr
       expect(started.status).toBe('running');
       await waitFor(async () => (await json(await as(root, 'GET', `/batches/${started.attemptId}`), 200)).predictedRows >= 20, 'progress', 60_000, 20);
       await platform.kill('lot-tracking');
+      const killedAt = Date.now();
       const halfway = (await sql.query(`select status, predicted_rows, total_rows from lot_tracking.batch_attempts where attempt_id = $1`, [started.attemptId]))
         .rows[0];
       expect(halfway.status).toBe('running');
@@ -468,6 +471,9 @@ describe('lot tracking and its daily batch through the gateway (auth, ml, lot-tr
       await platform.restart('lot-tracking');
       expect(await allResults(DAY)).toEqual({ attemptId: null, items: [] });
 
+      // A killed process says nothing: its attempt counts as running until its heartbeat is older than
+      // LOT_BATCH_STALE_MS; a rerun meanwhile is refused with 409, as for any running batch (tested below).
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + STALE_MS + 250 - Date.now())));
       const rerun = await runBatch(DAY);
       expect(rerun).toMatchObject({ status: 'succeeded', current: true, digest: started.digest, predictedRows: started.totalRows });
       const killed = await json(await as(root, 'GET', `/batches/${started.attemptId}`), 200);

@@ -123,7 +123,8 @@ export class RunLotBatchUseCase implements BeforeApplicationShutdown, OnApplicat
         const running = await this.batches.running(businessDate, trx);
         if (running)
           throw new ConflictError(
-            `the batch of ${businessDate} is already running (attempt ${running.attempt_id}, ${running.predicted_rows}/${running.total_rows} rows)`,
+            `the batch of ${businessDate} is already running (attempt ${running.attempt_id}, ${running.predicted_rows}/${running.total_rows} rows; ` +
+              `last sign of life ${new Date(running.heartbeat_at).toISOString()}, counted abandoned after ${this.config.LOT_BATCH_STALE_MS} ms without one)`,
           );
         await this.batches.insertAttempt({ ...base, status: 'running', finished_at: null, reason: null }, trx);
         const resumable = await this.batches.lastUnfinished(businessDate, plan.digest, trx);
