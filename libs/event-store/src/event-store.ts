@@ -159,12 +159,16 @@ export class EventStore {
     return result;
   }
 
-  /** Reads a stream in version order. */
-  async readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+  /**
+   * Reads a stream in version order; in `trx` when given (work inside a transaction reads through it:
+   * a second connection taken from the pool while the transaction holds one can wait for ever once
+   * every connection is held that way).
+   */
+  async readStream(streamId: string, fromVersion = 1, trx?: Transaction<any>): Promise<StoredEvent[]> {
     const { rows } = await sql<StoredEventRow>`
       select * from ${sql.id(this.schema, 'events')}
       where stream_id = ${streamId} and stream_version >= ${fromVersion}
-      order by stream_version`.execute(this.db);
+      order by stream_version`.execute(trx ?? this.db);
     return rows.map(fromRow);
   }
 

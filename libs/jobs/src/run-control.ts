@@ -33,10 +33,10 @@ export class RunControlTable {
     private readonly schema: string,
   ) {}
 
-  /** The latest control recorded for the run. */
-  async latest(runId: string): Promise<{ action: RunControlAction; position: number } | undefined> {
+  /** The latest control recorded for the run (read in `trx` when given). */
+  async latest(runId: string, trx?: Transaction<any>): Promise<{ action: RunControlAction; position: number } | undefined> {
     const { rows } = await sql<{ action: RunControlAction; position: string }>`
-      select action, position from ${sql.id(this.schema, 'run_control')} where run_id = ${runId}`.execute(this.db);
+      select action, position from ${sql.id(this.schema, 'run_control')} where run_id = ${runId}`.execute(trx ?? this.db);
     return rows[0] && { action: rows[0].action, position: Number(rows[0].position) };
   }
 

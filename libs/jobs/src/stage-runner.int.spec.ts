@@ -128,6 +128,20 @@ describe('StageRunner (real Postgres)', () => {
     expect((await types(runId)).filter((t) => t.startsWith('DoeRequested'))).toEqual(['DoeRequested#1']);
   });
 
+  it("requests, stops and retries inside callers' transactions, more of them at once than the pool has connections", async () => {
+    // Each caller's transaction holds one of the pool's 4 connections: a read taken from the pool instead
+    // of through the transaction would wait for a connection that none of them gives back.
+    const runner = await newRunner({ start: false });
+    const runIds = Array.from({ length: 12 }, () => randomUUID());
+    const atOnce = <T>(work: (runId: string) => Promise<T>) =>
+      Promise.race([Promise.all(runIds.map(work)), new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 10_000).unref())]);
+    expect(await atOnce((runId) => store.inTransaction((trx) => runner.request(trigger(runId), trx)))).toEqual(runIds.map(() => 'requested'));
+    const stopped = await atOnce((runId) => store.inTransaction((trx) => runner.stop(control(runId, 10), [], trx)));
+    expect(stopped === 'stuck' ? stopped : stopped.map((job) => job?.status)).toEqual(runIds.map(() => 'QUEUED'));
+    const retried = await atOnce((runId) => store.inTransaction((trx) => runner.retry(control(runId, 20), [], trx)));
+    expect(retried === 'stuck' ? retried : retried.map((job) => job?.attempt)).toEqual(runIds.map(() => 2));
+  });
+
   it('fails the job with the reason the work gives', async () => {
     work = async () => {
       throw new VistaError('invalid', 'factor x1 does not vary in the deck');

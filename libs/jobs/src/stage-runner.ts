@@ -156,8 +156,9 @@ export class StageRunner {
     return `${this.spec.streamPrefix}${runId}`;
   }
 
-  async load(runId: string): Promise<StageRun> {
-    const stored = await this.options.store.readStream(this.streamId(runId));
+  /** The run's job as its stream records it (read in `trx` when given). */
+  async load(runId: string, trx?: Transaction<any>): Promise<StageRun> {
+    const stored = await this.options.store.readStream(this.streamId(runId), 1, trx);
     return foldStage(
       this.spec,
       stored.map((e) => ({ type: e.type, data: e.data, causationId: e.metadata.causationId ?? undefined, correlationId: e.metadata.correlationId })),
@@ -185,9 +186,10 @@ export class StageRunner {
    * CANCELLED instead.
    */
   async request(trigger: StageTrigger, trx?: Transaction<any>): Promise<TriggerOutcome> {
-    const run = await this.load(trigger.runId);
+    // In a caller's transaction, everything is read through it: it holds a pooled connection already.
+    const run = await this.load(trigger.runId, trx);
     if (run.job || (trigger.causationId !== undefined && run.causations.has(trigger.causationId))) return 'duplicate';
-    const stopped = (await this.controls.latest(trigger.runId))?.action === 'stop';
+    const stopped = (await this.controls.latest(trigger.runId, trx))?.action === 'stop';
     const now = new Date().toISOString();
     const job = { kitId: trigger.kitId, runId: trigger.runId, jobId: trigger.jobId, attempt: 1, step: this.spec.steps[0]! };
     const priority = trigger.priority ?? 0;
@@ -226,11 +228,11 @@ export class StageRunner {
    * Returns the job it cancelled. In a caller's transaction, a conflict is the caller's to retry.
    */
   async stop(control: StageControl, leading: { type: string; data: Record<string, unknown> }[] = [], trx?: Transaction<any>): Promise<StageJob | undefined> {
-    if (await this.isSuperseded(control)) return undefined;
+    if (await this.isSuperseded(control, trx)) return undefined;
     let cancelled: StageJob | undefined;
     let recorded = false;
     for (let attempt = 1; ; attempt++) {
-      const run = await this.load(control.runId);
+      const run = await this.load(control.runId, trx);
       const job = run.job;
       if (run.causations.has(control.eventId)) break;
       const active = isActive(job);
@@ -267,11 +269,11 @@ export class StageRunner {
    * retry, and the caller pumps once it commits.
    */
   async retry(control: StageControl, leading: { type: string; data: Record<string, unknown> }[] = [], trx?: Transaction<any>): Promise<StageJob | undefined> {
-    if (await this.isSuperseded(control)) return undefined;
+    if (await this.isSuperseded(control, trx)) return undefined;
     let retried: StageJob | undefined;
     let recorded = false;
     for (let attempt = 1; ; attempt++) {
-      const run = await this.load(control.runId);
+      const run = await this.load(control.runId, trx);
       const job = run.job;
       if (run.causations.has(control.eventId)) break;
       const retryable = isRetryable(job);
@@ -418,8 +420,8 @@ export class StageRunner {
   }
 
   /** A control older than the one already recorded for the run (they arrive in order; this guards redelivery). */
-  private async isSuperseded(control: StageControl): Promise<boolean> {
-    const latest = await this.controls.latest(control.runId);
+  private async isSuperseded(control: StageControl, trx?: Transaction<any>): Promise<boolean> {
+    const latest = await this.controls.latest(control.runId, trx);
     return latest !== undefined && latest.position > control.position;
   }
 
