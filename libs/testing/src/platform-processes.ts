@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,10 +137,15 @@ function launch(name: ServiceName, port: number, options: PlatformOptions, outpu
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // E2E_SERVICE_LOG_DIR: every line each process prints is also kept whole in <dir>/<service>-<port>.log.
+  const logDir = process.env.E2E_SERVICE_LOG_DIR;
+  const logFile = logDir ? createWriteStream(path.join(logDir, `${name}-${port}.log`), { flags: 'a' }) : undefined;
   const keep = (chunk: Buffer) => {
+    logFile?.write(chunk);
     output.push(...chunk.toString().split('\n').filter(Boolean));
     if (output.length > 200) output.splice(0, output.length - 200);
   };
+  child.once('close', () => logFile?.end());
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return child;
