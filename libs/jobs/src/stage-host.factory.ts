@@ -62,6 +62,7 @@ export class StageHostFactory implements OnApplicationBootstrap, BeforeApplicati
    * finish within JOB_DRAIN_MS, what is left goes back to the queue.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    this.pool.beginClose();
     await Promise.all(this.hosts.map((host) => host.stop(this.settings.JOB_DRAIN_MS ?? 0)));
   }
 

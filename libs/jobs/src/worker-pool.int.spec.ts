@@ -45,4 +45,21 @@ describe('WorkerPool (real worker threads)', () => {
     await expect(spinning).rejects.toThrow('stopped by alice');
     expect(await pool.run(SAMPLE, { kind: 'count', to: 3 })).toBe(3);
   });
+
+  it('while closing gives an aborted task up at once without starting a fresh worker, and close() ends the busy ones', async () => {
+    const closing = new WorkerPool({ size: 2 });
+    const first = (await Promise.all([closing.run(SAMPLE, { kind: 'whoami' }), closing.run(SAMPLE, { kind: 'whoami' })])) as { threadId: number }[];
+    const controller = new AbortController();
+    const spinning = [
+      closing.run(SAMPLE, { kind: 'spin' }, { signal: controller.signal }),
+      closing.run(SAMPLE, { kind: 'spin' }, { signal: controller.signal }),
+    ];
+    closing.beginClose();
+    setTimeout(() => controller.abort(new Error('shutting down')), 100);
+    for (const task of spinning) await expect(task).rejects.toThrow('shutting down');
+    // The spinning workers were not replaced: no thread but the two first ones has ever run.
+    const threads = (closing as unknown as { pool: { threads: { threadId: number }[] } }).pool.threads.map((t) => t.threadId).sort();
+    expect(threads).toEqual(first.map((a) => a.threadId).sort());
+    await closing.close();
+  });
 });

@@ -41,6 +41,7 @@ export interface WorkerPoolStatus {
 export class WorkerPool {
   private readonly pool: Piscina;
   private running = 0;
+  private closing = false;
 
   constructor(options: WorkerPoolOptions = {}) {
     const size = options.size ?? availableParallelism();
@@ -65,6 +66,22 @@ export class WorkerPool {
   async run<TInput, TProgress, TResult>(module: URL, input: TInput, options: PoolTaskOptions<TProgress> = {}): Promise<TResult> {
     const { signal } = options;
     if (signal?.aborted) throw signal.reason;
+    // An abort ends the task's worker (and the pool starts a fresh one) — except while the pool is closing:
+    // then the task is given up at once and its worker is ended with all the others by close(). A worker
+    // started only to be terminated a moment later, in the middle of loading its modules, can bring the
+    // whole process down (SIGABRT) on its way out.
+    const stopWorker = new AbortController();
+    const aborted = new Promise<never>((_resolve, reject) =>
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.closing) stopWorker.abort(signal.reason);
+          reject(signal.reason);
+        },
+        { once: true },
+      ),
+    );
+    aborted.catch(() => undefined);
     const { port1, port2 } = new MessageChannel();
     const outcome = new Promise<TResult>((resolve, reject) => {
       port1.on('message', (reply: WorkerReply<TProgress, TResult>) => {
@@ -79,13 +96,15 @@ export class WorkerPool {
     const message: WorkerTaskMessage<TInput> = { input, port: port2 };
     this.running++;
     try {
-      const ran = this.pool.run(message, { filename: fileURLToPath(module), transferList: [port2], ...(signal ? { signal } : {}) });
+      const ran = this.pool.run(message, { filename: fileURLToPath(module), transferList: [port2], ...(signal ? { signal: stopWorker.signal } : {}) });
       // The task's outcome comes on the port after its progress; the pool's own promise says whether
       // the worker got that far (it rejects on an abort, a crash or a heap limit).
-      await ran.catch((error: unknown) => {
+      const settled = ran.catch((error: unknown) => {
         if (signal?.aborted) throw signal.reason;
         throw new VistaError('internal', `worker failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
       });
+      settled.catch(() => undefined);
+      await Promise.race([settled, aborted]);
       return await outcome;
     } finally {
       this.running--;
@@ -97,8 +116,14 @@ export class WorkerPool {
     return { size: this.size, busy: this.running, completed: this.pool.completed };
   }
 
+  /** Shutting down: from now on an aborted task is given up without ending its worker (close() ends them all). */
+  beginClose(): void {
+    this.closing = true;
+  }
+
   /** Ends every worker (tasks still running are aborted). */
   async close(): Promise<void> {
+    this.closing = true;
     await this.pool.destroy();
   }
 }
