@@ -204,8 +204,9 @@ export class KitsController {
     @Res() res: Response,
     @Caller() caller: AccessTokenClaims,
   ): Promise<void> {
-    OwnershipQueries.assertVisible(viewerOf(caller), await this.owners.kit(kitId), `kit ${kitId}`);
+    const viewer = viewerOf(caller);
     if (ifNoneMatch) {
+      OwnershipQueries.assertVisible(viewer, await this.owners.kit(kitId), `kit ${kitId}`);
       const position = await this.kits.version(kitId);
       if (position === undefined) throw new NotFoundError(`kit ${kitId} has no state`);
       if (ifNoneMatchHits(ifNoneMatch, weakEtag('kit', kitId, position))) {
@@ -213,7 +214,8 @@ export class KitsController {
         return;
       }
     }
-    const state = await this.kits.state(kitId);
+    // The owner is checked on the kit row the state is read with: one statement fewer per read.
+    const state = await this.kits.state(kitId, viewer);
     if (!state) throw new NotFoundError(`kit ${kitId} has no state`);
     const queued = state.stages.filter((stage) => stage.status === 'QUEUED' && state.run);
     let etag = weakEtag('kit', kitId, state.freshness.position);

@@ -15,6 +15,7 @@ import type {
   RunTasks,
 } from '../dto/kit.response.js';
 import { containsPattern, defineListing, keysetPage, type Page, type PageRequest } from './listing.js';
+import { OwnershipQueries, type Viewer } from './ownership.queries.js';
 import {
   READ_SCHEMA,
   type DeckCollectionTable,
@@ -211,9 +212,9 @@ export class KitQueries {
    * A kit's state for its latest run — overall (the kit and the run) and per job (the newest attempt
    * of each stage, with its ML steps and headline figures) — read in one repeatable-read snapshot so
    * the parts agree with each other and with the position they are versioned by. Large details are
-   * linked, not included.
+   * linked, not included. Another user's kit than `viewer`'s is a NotFoundError, as an unknown one.
    */
-  async state(kitId: number): Promise<KitState | undefined> {
+  async state(kitId: number, viewer: Viewer): Promise<KitState | undefined> {
     return this.db
       .transaction()
       .setIsolationLevel('repeatable read')
@@ -221,6 +222,7 @@ export class KitQueries {
       .execute(async (trx) => {
         const kit = await trx.selectFrom('kits').selectAll().where('kit_id', '=', kitId).executeTakeFirst();
         if (!kit) return undefined;
+        OwnershipQueries.assertVisible(viewer, kit.owner, `kit ${kitId}`);
         const runId = kit.last_run_id;
         // The tasks' rows are not shown here but version the answer (as `version` counts them).
         const taskPosition = runId
