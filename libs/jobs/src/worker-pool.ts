@@ -71,16 +71,14 @@ export class WorkerPool {
     // started only to be terminated a moment later, in the middle of loading its modules, can bring the
     // whole process down (SIGABRT) on its way out.
     const stopWorker = new AbortController();
-    const aborted = new Promise<never>((_resolve, reject) =>
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (!this.closing) stopWorker.abort(signal.reason);
-          reject(signal.reason);
-        },
-        { once: true },
-      ),
-    );
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => {
+        if (!this.closing) stopWorker.abort(signal!.reason);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
     aborted.catch(() => undefined);
     const { port1, port2 } = new MessageChannel();
     const outcome = new Promise<TResult>((resolve, reject) => {
@@ -107,6 +105,7 @@ export class WorkerPool {
       await Promise.race([settled, aborted]);
       return await outcome;
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       this.running--;
       port1.close();
     }
