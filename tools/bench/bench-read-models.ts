@@ -14,6 +14,8 @@ import { readModelMigrations, deckCollectionTable, doeStepTable, mlStepTable, op
 import { createTestBus, createTestDatabase, createTestIdentity } from '@vista/testing';
 import { createGatewayApp } from '../../apps/gateway/src/app.factory.js';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway.config.js';
+import { KIT_LISTING } from '../../apps/gateway/src/queries/kit.queries.js';
+import { encodeCursor } from '../../apps/gateway/src/queries/listing.js';
 import { EventFactory, delivered } from '../../apps/projector/src/domain/testing/event.factory.js';
 import { ReadModelRepository } from '../../apps/projector/src/repositories/read-model.repository.js';
 import { fmtInt, fmtMs, percentiles } from './measure.js';
@@ -178,7 +180,8 @@ async function measure(db: Kysely<any>, size: number, targets: Targets): Promise
   const { rows: deep } = await sql<{ updated_at: Date; kit_id: number }>`
     select updated_at, kit_id from read.kits order by updated_at desc, kit_id desc
     offset (select (count(*) * 0.8)::int from read.kits) limit 200`.execute(db);
-  const cursors = deep.map((r) => Buffer.from(JSON.stringify([r.updated_at.toISOString(), r.kit_id])).toString('base64url'));
+  // Cursors as the gateway's kit list gives them (its own encoder); the bare server reads the same ones.
+  const cursors = deep.map((r) => encodeCursor(KIT_LISTING, { sort: KIT_LISTING.defaultSort, value: r.updated_at.toISOString(), id: String(r.kit_id) }));
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
   const paths: Record<string, () => string> = {
     state: () => `/api/v1/kits/${pick(kits)}/state`,
@@ -292,10 +295,11 @@ async function startBareServer(url: string): Promise<{ url: string; close(): Pro
     const u = new URL(path, 'http://x');
     const parts = u.pathname.split('/');
     if (parts[4] === undefined) {
-      const [at, kitId] = JSON.parse(Buffer.from(u.searchParams.get('cursor') ?? '', 'base64url').toString()) as [string, number];
+      // The gateway's cursor: [list, sort, value, id].
+      const [, , at, kitId] = JSON.parse(Buffer.from(u.searchParams.get('cursor') ?? '', 'base64url').toString()) as [string, string, string, string];
       const { rows } = await pool.query(
         'select * from read.kits where updated_at < $1 or (updated_at = $1 and kit_id < $2) order by updated_at desc, kit_id desc limit $3',
-        [at, kitId, Number(u.searchParams.get('pageSize') ?? 50)],
+        [at, Number(kitId), Number(u.searchParams.get('pageSize') ?? 50)],
       );
       return [200, { items: rows }];
     }
@@ -359,7 +363,11 @@ function print(sections: readonly Section[]): void {
       const cell = (r: Reads) =>
         `${fmtMs(r.p50).padStart(6)} / ${fmtMs(r.p99).padStart(6)}, ${fmtInt(r.perSecond).padStart(6)}, ${r.cpuMsPerRequest.toFixed(2).padStart(5)}`;
       lines.push(
-        `  ${name.padEnd(18)} | ${cell(gateway)}             | ${cell(bare)}                        | ${(gateway.perSecond / bare.perSecond).toFixed(2)}; ${(bare.cpuMsPerRequest / gateway.cpuMsPerRequest).toFixed(2)}`,
+        `  ${name.padEnd(18)} | ${cell(gateway)}             | ${cell(bare)}                        | ${
+          gateway.failed + bare.failed > 0
+            ? `no ratio: ${gateway.failed} gateway and ${bare.failed} bare answers not 200`
+            : `${(gateway.perSecond / bare.perSecond).toFixed(2)}; ${(bare.cpuMsPerRequest / gateway.cpuMsPerRequest).toFixed(2)}`
+        }`,
       );
     }
     lines.push('');
