@@ -209,21 +209,21 @@ interface Stretch {
  * after a load, checkpoints), instead of the first one paying for what the second then finds done.
  */
 async function compare(name: string, targets: Targets, path: () => string): Promise<{ gateway: Reads; bare: Reads }> {
-  const gateway: Stretch[] = [];
-  const bare: Stretch[] = [];
+  const servers = {
+    gateway: { base: targets.gateway, headers: { authorization: targets.authorization }, stretches: [] as Stretch[] },
+    bare: { base: targets.bare, headers: {}, stretches: [] as Stretch[] },
+  };
   const stretchMs = (SECONDS * 1_000) / ROUNDS;
   for (let round = 0; round < ROUNDS; round++) {
     // Which goes first alternates too, so neither always follows the other.
-    const order = round % 2 === 0 ? (['gateway', 'bare'] as const) : (['bare', 'gateway'] as const);
-    for (const which of order) {
-      const stretch =
-        which === 'gateway'
-          ? await loadStretch(targets.gateway, path, { authorization: targets.authorization }, stretchMs)
-          : await loadStretch(targets.bare, path, {}, stretchMs);
-      (which === 'gateway' ? gateway : bare).push(stretch);
+    for (const server of round % 2 === 0 ? [servers.gateway, servers.bare] : [servers.bare, servers.gateway]) {
+      server.stretches.push(await loadStretch(server.base, path, server.headers, stretchMs));
     }
   }
-  return { gateway: summarise(`${name} via gateway`, gateway), bare: summarise(`${name} via bare node:http`, bare) };
+  return {
+    gateway: summarise(`${name} via gateway`, servers.gateway.stretches),
+    bare: summarise(`${name} via bare node:http`, servers.bare.stretches),
+  };
 }
 
 /** Closed loop over CONNECTIONS keep-alive connections for `ms` (after a short warm-up). */
