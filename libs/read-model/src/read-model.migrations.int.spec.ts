@@ -5,7 +5,7 @@ import { createDatabase, migrateSchema } from '@vista/db';
 import { createTestDatabase, type TestDatabase } from '@vista/testing';
 import { stageAttemptsAndJobLogs } from './20261201-stage-attempts-job-logs.migration.js';
 import { readModelMigration, readModelMigrations } from './read-model.migrations.js';
-import { IDENTITY } from './tables/index.js';
+import { IDENTITY, kitChangedAt } from './tables/index.js';
 
 describe('read-model migrations', () => {
   let database: TestDatabase;
@@ -101,6 +101,7 @@ describe('read-model migrations', () => {
       '2026-12-03T07:20_identity-read-model',
       '2026-12-03T09:00_resources',
       '2026-12-03T10:10_job-list-indexes',
+      '2026-12-03T15:00_kits-changed-order',
     ]);
     const doe = await db.withSchema(schema).selectFrom('doe_step').select(['attempt', 'result']).where('job_id', '=', jobId).orderBy('attempt').execute();
     expect(doe).toEqual([
@@ -149,5 +150,41 @@ describe('read-model migrations', () => {
       table_name: string;
     }>`select table_name from information_schema.tables where table_schema = ${schema} and table_name = 'job_logs'`.execute(db);
     expect(tables.rows).toEqual([]);
+  });
+
+  it("serves the kits' default order, the later of run and definition time, from an index in any session time zone", async () => {
+    const schema = 'read_rebuild_m4';
+    const s = sql.id(schema);
+    await migrateSchema(db, schema, readModelMigrations(schema));
+    // 3,000 kits; every third one's definition changed after its last run.
+    await sql`
+      insert into ${s}.kits (kit_id, status, created_at, updated_at, position, owner, definition)
+      select i, 'SUCCESS', timestamptz '2026-01-01Z', timestamptz '2026-01-01Z' + make_interval(secs => i), i, 'u' || (i % 3),
+             case when i % 3 = 0 then jsonb_build_object('updatedAt', to_char((timestamptz '2026-02-01Z' + make_interval(secs => i)) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) end
+      from generate_series(1, 3000) i`.execute(db);
+    await sql`analyze ${s}.kits`.execute(db);
+    const changedAt = kitChangedAt(s);
+    const page = (where: ReturnType<typeof sql>) =>
+      sql<{ kit_id: number }>`
+        select kit_id from ${s}.kits where ${where}
+        order by ${changedAt} desc, kit_id desc limit 5`;
+    const deep = sql`(${changedAt}, kit_id) < (timestamptz '2026-02-01Z' + interval '1500 seconds', 1500)`;
+
+    await db.connection().execute(async (conn) => {
+      await sql`set enable_seqscan = off`.execute(conn);
+      for (const [where, index] of [
+        [deep, 'kits_changed'],
+        [sql`owner = 'u0' and ${deep}`, 'kits_owner_changed'],
+      ] as const) {
+        const plan = (await sql<{ 'QUERY PLAN': string }>`explain ${page(where)}`.execute(conn)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan).toContain(`Index Scan using ${index}`);
+        expect(plan).not.toMatch(/\bSort\b/);
+      }
+      // Definitions changed later lead, then runs; the same under any time zone.
+      for (const zone of ['UTC', 'Asia/Seoul', 'America/Los_Angeles']) {
+        await sql`set time zone ${sql.lit(zone)}`.execute(conn);
+        expect((await page(deep).execute(conn)).rows.map((r) => r.kit_id)).toEqual([1497, 1494, 1491, 1488, 1485]);
+      }
+    });
   });
 });

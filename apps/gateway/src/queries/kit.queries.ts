@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type JobStatus, TERMINAL_STATUSES } from '@vista/contracts';
 import { DATABASE } from '@vista/db';
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
-import { deckCollectionTable, doeStepTable, mlStepTable, optimizeStepTable } from '@vista/read-model';
+import { deckCollectionTable, doeStepTable, kitChangedAt, mlStepTable, optimizeStepTable } from '@vista/read-model';
 import type {
   DeckCollectionDetail,
   HistoryEntry,
@@ -34,8 +34,8 @@ const EXACT_TOTAL_UP_TO = 10_000;
 // A kit's name and the rest of its definition live in its stamped definition (null for kits only ever started).
 const NAME = sql`coalesce(kits.definition ->> 'name', '')`;
 const ARCHIVED = sql`coalesce((kits.definition ->> 'archived')::boolean, false)`;
-/** A kit changes with its runs and with its definition: the later of the two. */
-const UPDATED_AT = sql`greatest(kits.updated_at, coalesce((kits.definition ->> 'updatedAt')::timestamptz, kits.updated_at))`;
+/** A kit changes with its runs and with its definition: the later of the two (the expression its indexes hold). */
+const UPDATED_AT = kitChangedAt(sql.id(READ_SCHEMA));
 
 /** Kits: the most recently updated first by default. */
 export const KIT_LISTING = defineListing({

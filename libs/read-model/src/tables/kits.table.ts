@@ -1,6 +1,6 @@
-import { type Generated, sql } from 'kysely';
+import { type Generated, type RawBuilder, sql } from 'kysely';
 import type { JobStatus } from '@vista/contracts';
-import { CREATE, OWNERS, RESOURCES } from './migration-names.js';
+import { CREATE, KITS_CHANGED, OWNERS, RESOURCES } from './migration-names.js';
 import { defineTable, type NullableJson, type Timestamp } from './table.js';
 
 /** A kit's status before its first run (a kit created as a named task). */
@@ -21,6 +21,14 @@ export interface KitDefinition {
   updatedBy: string | null;
   position: number;
 }
+
+/**
+ * When a kit last changed, by its runs or by its definition: the later of the two. The lists' default
+ * order, served by the indexes `kits_changed` and `kits_owner_changed` — a query must name it exactly
+ * so (`schema` is the read schema the query reads) for the planner to match them.
+ */
+export const kitChangedAt = (schema: RawBuilder<unknown>): RawBuilder<unknown> =>
+  sql`greatest(kits.updated_at, coalesce(${schema}.iso_time(kits.definition ->> 'updatedAt'), kits.updated_at))`;
 
 /** A kit: where its latest run stands. */
 export interface KitsTable {
@@ -108,6 +116,30 @@ export const kitsTable = defineTable<KitRow>({
         sql`create index kits_project on ${s}.kits ((definition ->> 'projectId'), kit_id) where definition is not null`,
       ],
       down: (s) => [sql`drop index ${s}.kits_project`, sql`alter table ${s}.kits drop column definition`],
+    },
+    [KITS_CHANGED]: {
+      up: (s) => [
+        // Text to timestamptz is only STABLE in general (a text without an offset reads in the session's time
+        // zone); a definition's updatedAt is always an ISO 8601 instant with its offset (Date#toISOString),
+        // which reads the same under every TimeZone and DateStyle — so on the values given it, immutable,
+        // which is what lets an index hold it.
+        sql`create function ${s}.iso_time(instant text) returns timestamptz
+              language sql immutable strict parallel safe
+              as $$ select instant::timestamptz $$`,
+        sql`drop index ${s}.kits_updated_at`,
+        sql`drop index ${s}.kits_owner`,
+        // Both descending, like the default sort's ORDER BY and keyset (row comparison), so a page deep in the
+        // list is an index range scan rather than a sort of every kit.
+        sql`create index kits_changed on ${s}.kits ((${kitChangedAt(s)}) desc, kit_id desc)`,
+        sql`create index kits_owner_changed on ${s}.kits (owner, (${kitChangedAt(s)}) desc, kit_id desc)`,
+      ],
+      down: (s) => [
+        sql`drop index ${s}.kits_owner_changed`,
+        sql`drop index ${s}.kits_changed`,
+        sql`drop function ${s}.iso_time(text)`,
+        sql`create index kits_owner on ${s}.kits (owner, updated_at desc, kit_id)`,
+        sql`create index kits_updated_at on ${s}.kits (updated_at desc, kit_id)`,
+      ],
     },
   },
 });

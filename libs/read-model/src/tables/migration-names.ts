@@ -9,6 +9,7 @@ export const READ_MODEL_MIGRATIONS = [
   '2026-12-03T07:20_identity-read-model',
   '2026-12-03T09:00_resources',
   '2026-12-03T10:10_job-list-indexes',
+  '2026-12-03T15:00_kits-changed-order',
 ] as const;
 export type ReadModelMigrationName = (typeof READ_MODEL_MIGRATIONS)[number];
 
@@ -21,3 +22,4 @@ export const LEAN = '2026-12-03T06:46_lean-read-model' satisfies ReadModelMigrat
 export const IDENTITY = '2026-12-03T07:20_identity-read-model' satisfies ReadModelMigrationName;
 export const RESOURCES = '2026-12-03T09:00_resources' satisfies ReadModelMigrationName;
 export const JOB_LIST = '2026-12-03T10:10_job-list-indexes' satisfies ReadModelMigrationName;
+export const KITS_CHANGED = '2026-12-03T15:00_kits-changed-order' satisfies ReadModelMigrationName;
