@@ -3,14 +3,15 @@
 // history rows (default 10,000,000; first a tenth of that), ten runs per kit, and at each size prints:
 // bytes per state_history row (table + indexes) and the projection to 1e8 rows; then state, history
 // and deep kits-list reads over HTTP with 16 connections (p50, p99, req/s) through the gateway and
-// through a bare node:http server answering the same SQL, in the same run, and their ratio.
-// Progress lines go to stderr while it loads.
+// through a bare node:http server answering the same SQL, in the same run, and their ratio (each read
+// first answered unmeasured by both servers for a few seconds). BENCH_READS=state (comma-separated
+// names) measures only those reads. Progress lines go to stderr while it loads.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { createDatabase, migrateSchema } from '@vista/db';
-import { readModelMigrations, deckCollectionTable, doeStepTable, mlStepTable, optimizeStepTable } from '@vista/read-model';
+import { readModelMigrations, deckCollectionTable, doeStepTable, kitChangedAt, mlStepTable, optimizeStepTable } from '@vista/read-model';
 import { createTestBus, createTestDatabase, createTestIdentity } from '@vista/testing';
 import { createGatewayApp } from '../../apps/gateway/src/app.factory.js';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway.config.js';
@@ -24,10 +25,17 @@ const ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 10_000_000);
 const SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 8);
 /** Alternating stretches per read and server (SECONDS split between them). */
 const ROUNDS = 4;
+/** Before a read is first measured, each server answers it this long unmeasured: compiled code, filled pools, warm caches. */
+const WARM_UP_MS = 3_000;
 const CONNECTIONS = 16;
 const RUNS_PER_KIT = 10;
 const TEMPLATES = 20;
 const CHUNK_ROWS = 500_000;
+/** Which reads to measure (comma-separated names, e.g. `state`); all by default. */
+const READS = process.env.BENCH_READS?.split(',').map((name) => name.trim());
+
+/** The kits lists' default order (the later of run and definition time), as the gateway sorts by it. */
+const KITS_CHANGED_AT = kitChangedAt(sql.id('read'));
 
 const progress = (line: string): void => console.error(`[bench:read-models] ${new Date().toISOString().slice(11, 19)} ${line}`);
 
@@ -59,7 +67,7 @@ async function main(): Promise<void> {
     await gateway.listen(0, '127.0.0.1');
     servers.push({ close: () => gateway.close() });
     const gatewayUrl = (await gateway.getUrl()).replace('[::1]', '127.0.0.1');
-    const bare = await startBareServer(database.url);
+    const bare = await startBareServer(database.url, KITS_CHANGED_AT.compile(db).sql);
     servers.push(bare);
     const authorization = (await identity.headers({ roles: ['admin'] })).authorization;
 
@@ -177,11 +185,11 @@ async function measure(db: Kysely<any>, size: number, targets: Targets): Promise
   const { rows: kitRows } = await sql<{ kit_id: number }>`select kit_id from read.kits`.execute(db);
   const kits = kitRows.map((r) => r.kit_id);
   // Deep list pages: cursors at kits 80–100% down the list.
-  const { rows: deep } = await sql<{ updated_at: Date; kit_id: number }>`
-    select updated_at, kit_id from read.kits order by updated_at desc, kit_id desc
+  const { rows: deep } = await sql<{ changed_at: Date; kit_id: number }>`
+    select ${KITS_CHANGED_AT} as changed_at, kit_id from read.kits order by ${KITS_CHANGED_AT} desc, kit_id desc
     offset (select (count(*) * 0.8)::int from read.kits) limit 200`.execute(db);
   // Cursors as the gateway's kit list gives them (its own encoder); the bare server reads the same ones.
-  const cursors = deep.map((r) => encodeCursor(KIT_LISTING, { sort: KIT_LISTING.defaultSort, value: r.updated_at.toISOString(), id: String(r.kit_id) }));
+  const cursors = deep.map((r) => encodeCursor(KIT_LISTING, { sort: KIT_LISTING.defaultSort, value: r.changed_at.toISOString(), id: String(r.kit_id) }));
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
   const paths: Record<string, () => string> = {
     state: () => `/api/v1/kits/${pick(kits)}/state`,
@@ -190,6 +198,7 @@ async function measure(db: Kysely<any>, size: number, targets: Targets): Promise
   };
   const reads: Section['reads'] = {};
   for (const [name, path] of Object.entries(paths)) {
+    if (READS && !READS.includes(name)) continue;
     reads[name] = await compare(name, targets, path);
   }
   return { rows: size === rows ? size : rows, bytesPerRow, reads };
@@ -203,6 +212,9 @@ interface Stretch {
   readonly cpuMs: number;
 }
 
+/** Reads whose warm-up is done (the first size warms them for both). */
+const warmedUp = new Set<string>();
+
 /**
  * Loads the gateway and the bare server in alternating stretches (ROUNDS of each, SECONDS in all per
  * server), so both meet the same database: the same cache warmth, the same background work (autovacuum
@@ -214,6 +226,10 @@ async function compare(name: string, targets: Targets, path: () => string): Prom
     bare: { base: targets.bare, headers: {}, stretches: [] as Stretch[] },
   };
   const stretchMs = (SECONDS * 1_000) / ROUNDS;
+  if (!warmedUp.has(name)) {
+    warmedUp.add(name);
+    for (const server of Object.values(servers)) await loadStretch(server.base, path, server.headers, WARM_UP_MS);
+  }
   for (let round = 0; round < ROUNDS; round++) {
     // Which goes first alternates too, so neither always follows the other.
     for (const server of round % 2 === 0 ? [servers.gateway, servers.bare] : [servers.bare, servers.gateway]) {
@@ -280,7 +296,7 @@ function summarise(label: string, stretches: readonly Stretch[]): Reads {
  * The floor: node:http and pg, nothing else, answering the same SQL the gateway runs for each read
  * (the state's statements in one read-only repeatable-read transaction) with JSON.stringify of the rows.
  */
-async function startBareServer(url: string): Promise<{ url: string; close(): Promise<void> }> {
+async function startBareServer(url: string, kitsChangedAt: string): Promise<{ url: string; close(): Promise<void> }> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const stageColumns = (table: { columns: Record<string, string> }) =>
     Object.keys(table.columns)
@@ -297,10 +313,23 @@ async function startBareServer(url: string): Promise<{ url: string; close(): Pro
     if (parts[4] === undefined) {
       // The gateway's cursor: [list, sort, value, id].
       const [, , at, kitId] = JSON.parse(Buffer.from(u.searchParams.get('cursor') ?? '', 'base64url').toString()) as [string, string, string, string];
-      const { rows } = await pool.query(
-        'select * from read.kits where updated_at < $1 or (updated_at = $1 and kit_id < $2) order by updated_at desc, kit_id desc limit $3',
-        [at, Number(kitId), Number(u.searchParams.get('pageSize') ?? 50)],
-      );
+      // The page (keyset on the default order, archived kits left out) and the list's size: estimated from the table's
+      // statistics, counted while the estimate is below 10,000.
+      const total = async () => {
+        const { rows } = await pool.query(`select reltuples::bigint as estimate from pg_class where oid = 'read.kits'::regclass`);
+        if (Number(rows[0].estimate) >= 10_000) return Number(rows[0].estimate);
+        const counted = await pool.query(`select count(*) as total from read.kits where not coalesce((definition ->> 'archived')::boolean, false)`);
+        return Number(counted.rows[0].total);
+      };
+      const [{ rows }] = await Promise.all([
+        pool.query(
+          `select *, (${kitsChangedAt})::text as __sort, kit_id::text as __id from read.kits
+           where not coalesce((definition ->> 'archived')::boolean, false) and (${kitsChangedAt}, kit_id) < (cast($1 as timestamptz), cast($2 as integer))
+           order by ${kitsChangedAt} desc, kit_id desc limit $3`,
+          [at, kitId, Number(u.searchParams.get('pageSize') ?? 50) + 1],
+        ),
+        total(),
+      ]);
       return [200, { items: rows }];
     }
     const kitId = Number(parts[4]);

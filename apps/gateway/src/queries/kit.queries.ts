@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type JobStatus, TERMINAL_STATUSES } from '@vista/contracts';
 import { DATABASE } from '@vista/db';
-import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { type Kysely, type Selectable, type SelectQueryBuilder, type Transaction, sql } from 'kysely';
 import { deckCollectionTable, doeStepTable, kitChangedAt, mlStepTable, optimizeStepTable } from '@vista/read-model';
 import type {
   DeckCollectionDetail,
@@ -16,6 +16,7 @@ import type {
 } from '../dto/kit.response.js';
 import { containsPattern, defineListing, keysetPage, type Page, type PageRequest } from './listing.js';
 import { OwnershipQueries, type Viewer } from './ownership.queries.js';
+import { preparedQuery } from './prepared-query.js';
 import {
   READ_SCHEMA,
   type DeckCollectionTable,
@@ -87,8 +88,12 @@ export interface RunFilter {
 export class KitQueries {
   private readonly db: Kysely<ReadDatabase>;
 
+  /** The statements of the state and the history: the most read answers, the same statements each time. */
+  private readonly stateReads;
+
   constructor(@Inject(DATABASE) db: Kysely<any>) {
     this.db = (db as Kysely<ReadDatabase>).withSchema(READ_SCHEMA);
+    this.stateReads = stateStatements(this.db);
   }
 
   /**
@@ -220,22 +225,23 @@ export class KitQueries {
       .setIsolationLevel('repeatable read')
       .setAccessMode('read only')
       .execute(async (trx) => {
-        const kit = await trx.selectFrom('kits').selectAll().where('kit_id', '=', kitId).executeTakeFirst();
+        const reads = this.stateReads;
+        const [kit] = await reads.kit.execute(trx, kitId);
         if (!kit) return undefined;
         OwnershipQueries.assertVisible(viewer, kit.owner, `kit ${kitId}`);
         const runId = kit.last_run_id;
         // The tasks' rows are not shown here but version the answer (as `version` counts them).
-        const taskPosition = runId
-          ? await trx
-              .selectFrom('kit_state')
-              .select((eb) => eb.fn.max('position').as('position'))
-              .where('kit_id', '=', kitId)
-              .where('run_id', '=', runId)
-              .executeTakeFirst()
-          : undefined;
-        const run = runId ? await trx.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst() : undefined;
-        const { deckCollection: deck, doe, ml, optimize } = await runStageRows(trx, runId, 'summary');
-        const projector = await trx.selectFrom('projector_status').selectAll().where('projector', '=', 'projector').executeTakeFirst();
+        const [taskPosition] = runId ? await reads.taskPosition.execute(trx, kitId, runId) : [];
+        const [run] = runId ? await reads.run.execute(trx, runId) : [];
+        const [deck, doe, ml, optimize] = runId
+          ? [
+              await reads.deckCollection.execute(trx, runId),
+              await reads.doe.execute(trx, runId),
+              await reads.ml.execute(trx, runId),
+              await reads.optimize.execute(trx, runId),
+            ]
+          : [[], [], [], []];
+        const [projector] = await reads.projector.execute(trx);
         const position = Math.max(
           kit.position,
           kit.definition?.position ?? 0,
@@ -303,17 +309,10 @@ export class KitQueries {
 
   /** State changes of a kit after `afterPosition`, oldest first. */
   async history(kitId: number, afterPosition: number, limit: number): Promise<HistoryEntry[]> {
-    const rows = await this.db
-      .selectFrom('state_history')
-      .selectAll()
-      .where('kit_id', '=', kitId)
-      .where('position', '>', afterPosition)
-      .orderBy('position')
-      .orderBy('event_id')
-      .limit(limit)
-      .execute();
+    const rows = await this.stateReads.history.execute(this.db, kitId, afterPosition, limit);
     return rows.map(toHistoryEntry);
   }
+
 }
 
 type StageTable = 'deck_collection' | 'doe_step' | 'ml_step' | 'optimize_step';
@@ -333,14 +332,50 @@ async function stageRows<T extends StageTable>(
   depth: 'full' | 'summary',
 ): Promise<Selectable<ReadDatabase[T]>[]> {
   if (!runId) return [];
-  const from: string = table;
-  let query = (trx as Transaction<any>).selectFrom(from);
-  query =
+  return (await stageRowsQuery(trx as Kysely<any>, table, runId, depth).execute()) as Selectable<ReadDatabase[T]>[];
+}
+
+function stageRowsQuery(db: Kysely<any>, table: StageTable, runId: string, depth: 'full' | 'summary') {
+  const query = db.selectFrom(table as string);
+  return (
     depth === 'full'
       ? query.selectAll()
-      : query.select([...Object.keys(STAGE_TABLES[table].columns).filter((c) => !DETAIL_COLUMNS.has(c)), sql`summary`.as('result')]);
-  const rows = await query.where('run_id', '=', runId).orderBy('position').execute();
-  return rows as Selectable<ReadDatabase[T]>[];
+      : query.select([...Object.keys(STAGE_TABLES[table].columns).filter((c) => !DETAIL_COLUMNS.has(c)), sql`summary`.as('result')])
+  )
+    .where('run_id', '=', runId)
+    .orderBy('position');
+}
+
+/** The statements of a kit's state and history, prepared on `db`. */
+function stateStatements(db: Kysely<ReadDatabase>) {
+  const stage = <T extends StageTable>(table: T) =>
+    preparedQuery((runId: string) => stageRowsQuery(db as Kysely<any>, table, runId, 'summary') as SelectQueryBuilder<any, any, Selectable<ReadDatabase[T]>>);
+  return {
+    kit: preparedQuery((kitId: number) => db.selectFrom('kits').selectAll().where('kit_id', '=', kitId)),
+    taskPosition: preparedQuery((kitId: number, runId: string) =>
+      db
+        .selectFrom('kit_state')
+        .select((eb) => eb.fn.max('position').as('position'))
+        .where('kit_id', '=', kitId)
+        .where('run_id', '=', runId),
+    ),
+    run: preparedQuery((runId: string) => db.selectFrom('runs').selectAll().where('run_id', '=', runId)),
+    deckCollection: stage('deck_collection'),
+    doe: stage('doe_step'),
+    ml: stage('ml_step'),
+    optimize: stage('optimize_step'),
+    projector: preparedQuery(() => db.selectFrom('projector_status').selectAll().where('projector', '=', 'projector')),
+    history: preparedQuery((kitId: number, afterPosition: number, limit: number) =>
+      db
+        .selectFrom('state_history')
+        .selectAll()
+        .where('kit_id', '=', kitId)
+        .where('position', '>', afterPosition)
+        .orderBy('position')
+        .orderBy('event_id')
+        .limit(limit),
+    ),
+  };
 }
 
 /** Every stage's rows of a run (in the caller's snapshot). */
