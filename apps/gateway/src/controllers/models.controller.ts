@@ -29,8 +29,11 @@ export class ModelsController {
   @ApiOkResponse({ type: ModelPage })
   @ApiProblems(400)
   async list(@Query() query: ModelPageQuery): Promise<ModelPage> {
-    const { items, total } = await this.models.list({ kitId: query.kitId, runId: query.runId, algorithm: query.algorithm }, query.page, query.pageSize);
-    return { items, page: query.page, pageSize: query.pageSize, total };
+    const { items, total, nextCursor, sort, pageSize } = await this.models.list(
+      { kitId: query.kitId, runId: query.runId, algorithm: query.algorithm },
+      { page: query.page, pageSize: query.pageSize, cursor: query.cursor, sort: query.sort },
+    );
+    return { items, page: query.page, pageSize, total, nextCursor, sort };
   }
 
   @Get(':modelId')

@@ -7,6 +7,8 @@ import { readModelMigrations, summaryOf } from '@vista/read-model';
 import { ReadModelFactory as F, insertRows } from '../testing/read-model.factory.js';
 import { type GatewayHarness, startGateway } from '../testing/gateway.harness.js';
 import { fetchAs } from '@vista/testing';
+import { KIT_LISTING } from '../queries/kit.queries.js';
+import { encodeCursor } from '../queries/listing.js';
 
 /** The gateway answers only callers with a token; these tests act as an admin. */
 let fetchApi: typeof fetch;
@@ -309,6 +311,24 @@ describe('GET /api/v1/models', () => {
     expect(first.items.map((m: any) => m.kitId)).toEqual([44, 44]);
     const second = await json('/api/v1/models?pageSize=2&page=2');
     expect(second.items.map((m: any) => m.modelId)).toEqual([MODEL]);
+  });
+
+  it('pages by cursor in the order asked for, each model once, and refuses a cursor of another list', async () => {
+    const first = await json('/api/v1/models?pageSize=2');
+    expect(first).toMatchObject({ sort: '-registeredAt', nextCursor: expect.any(String) });
+    const second = await json(`/api/v1/models?pageSize=2&cursor=${first.nextCursor}`);
+    expect(second).toMatchObject({ nextCursor: null });
+    expect([...first.items, ...second.items].map((m: any) => m.modelId)).toEqual(
+      (await json('/api/v1/models?pageSize=10')).items.map((m: any) => m.modelId),
+    );
+    // By kit, ascending: kit 44's two models come after the other kit's.
+    const byKit = await json('/api/v1/models?pageSize=1&sort=kitId');
+    const rest = await json(`/api/v1/models?pageSize=10&sort=kitId&cursor=${byKit.nextCursor}`);
+    expect([...byKit.items, ...rest.items].map((m: any) => m.kitId)).toEqual([KIT, 44, 44]);
+
+    const kitsCursor = encodeCursor(KIT_LISTING, { sort: KIT_LISTING.defaultSort, value: new Date().toISOString(), id: String(KIT) });
+    const problem = await expectProblem(await get(`/api/v1/models?cursor=${kitsCursor}`), 400, 'invalid');
+    expect(problem.errors.map((e: any) => e.path)).toEqual(['cursor']);
   });
 
   it('filters by kit, run and algorithm', async () => {

@@ -27,7 +27,11 @@ export class ModelPage {
   @ApiProperty({ type: [Model] }) items!: Model[];
   @ApiProperty() page!: number;
   @ApiProperty() pageSize!: number;
-  @ApiProperty({ description: 'Models matching the filters.' }) total!: number;
+  @ApiProperty({ description: 'Models matching the filters: exact up to 10,000, estimated from the table statistics beyond when unfiltered.' })
+  total!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  nextCursor!: string | null;
+  @ApiProperty({ description: 'The sort the page is in.' }) sort!: string;
 }
 
 /** `200` answer of `POST /models/{modelId}/predict`. */

@@ -1,5 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { MODEL_LISTING } from '../queries/model.queries.js';
+import { ListQuery, SortOf } from './list.query.js';
 import { KIT_ID_MAX } from './path.params.js';
 import { ToInteger } from './transforms.js';
 
@@ -38,7 +40,17 @@ export class HistoryQuery {
   afterPosition: number = 0;
 }
 
-export class ModelPageQuery extends KitPageQuery {
+export class ModelPageQuery extends ListQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Numbered page, when no `cursor` is given (keyset paging with `cursor` is preferred).' })
+  @IsOptional()
+  @ToInteger()
+  @IsInt({ message: 'page must be an integer' })
+  @Min(1)
+  @Max(1_000_000)
+  page: number = 1;
+
+  @SortOf(MODEL_LISTING) sort?: string;
+
   @ApiPropertyOptional({ description: "Only the kit's models.", minimum: 1, maximum: KIT_ID_MAX })
   @IsOptional()
   @ToInteger()

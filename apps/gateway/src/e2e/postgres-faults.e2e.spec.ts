@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,10 +34,16 @@ const WORKERS = process.env.E2E_FAULT_WORKERS ?? '2';
 /** Waiting bounds grow with the number of runs (bounds on waiting, not performance assertions). */
 const SCALE = Math.max(1, RUNS / 8);
 /**
- * A forest this large trains for seconds: ML jobs long enough that SIGTERM meets as many running as the service
- * has workers (deck, DOE and optimize jobs last a fraction of a second; it meets those it meets).
+ * Runs whose jobs last long enough that SIGTERM meets as many running as the service has workers: a deck of
+ * LARGE_DECK_ROWS rows to collect, DOE points labelled by an external evaluator that answers after
+ * EVALUATOR_DELAY_MS (a simulator, in real life), a forest large enough to train for seconds.
  */
-const SLOW_ML = { ml: { algorithm: 'random-forest', hyperparameters: { nEstimators: 300 } } };
+const LONG_JOBS = {
+  sourcePath: 'large-surface.csv',
+  params: { doe: { labelling: 'evaluator' }, ml: { algorithm: 'random-forest', hyperparameters: { nEstimators: 300 } } },
+};
+const LARGE_DECK_ROWS = 100_000;
+const EVALUATOR_DELAY_MS = 1_500;
 /** A bound on waiting for runs to end, not a performance assertion. */
 const RUNS_BOUND_MS = 150_000 * SCALE;
 
@@ -44,7 +52,16 @@ let folder: string;
 beforeAll(async () => {
   folder = await mkdtemp(path.join(os.tmpdir(), 'vista-pgfaults-'));
   await copyFile(path.join(EXAMPLES, 'quadratic-surface.csv'), path.join(folder, 'quadratic-surface.csv'));
+  // The example's surface, sampled LARGE_DECK_ROWS times.
+  const rows = Array.from({ length: LARGE_DECK_ROWS }, (_, i) => {
+    const [x1, x2, x3] = [(i % 997) / 332, ((i * 7) % 991) / 495 - 1, ((i * 13) % 983) / 491];
+    return `${x1.toFixed(4)},${x2.toFixed(4)},${x3.toFixed(4)},${surface([x1, x2, x3]).toFixed(4)}`;
+  });
+  await writeFile(path.join(folder, 'large-surface.csv'), `x1,x2,x3,y\n${rows.join('\n')}\n`);
 });
+
+/** The example decks' response surface. */
+const surface = ([x1, x2, x3]: readonly number[]) => (x1! - 1.5) ** 2 + 2 * (x2! + 0.5) ** 2 + 0.5 * x3! + 3;
 
 afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
@@ -61,6 +78,8 @@ describe('Postgres faults and graceful shutdown, on the real platform processes 
   let cluster: PostgresCluster;
   let platform: Platform;
   let sql: pg.Pool;
+  /** The external evaluator DOE labels points with (`labelling: evaluator`): it answers after EVALUATOR_DELAY_MS. */
+  let evaluator: Server;
   /** Every answer the gateway gave in this file. */
   const answers: Answer[] = [];
   /** fetch with an admin's token on every call. */
@@ -69,12 +88,31 @@ describe('Postgres faults and graceful shutdown, on the real platform processes 
 
   beforeAll(async () => {
     cluster = await startPostgresCluster();
+    evaluator = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const { points } = JSON.parse(body) as { points: number[][] };
+        const answer = JSON.stringify({ responses: { y: points.map(surface) } });
+        // A caller that gave up (its job stopped) has closed the connection; nothing to answer then.
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(answer), EVALUATOR_DELAY_MS);
+      });
+      res.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => evaluator.listen(0, '127.0.0.1', resolve));
     platform = await startPlatform({
       databaseUrl: cluster.url,
       namespace: uniqueNamespace(),
       services: SERVICES,
       readyTimeoutMs: 60_000 * SCALE,
-      env: { DECK_SOURCE_DIR: folder, GATEWAY_RATE_LIMIT: '100000/1m', JOB_WORKERS: WORKERS, JOB_DRAIN_MS: '2000', SHUTDOWN_GRACE_MS: '10000' },
+      env: {
+        DECK_SOURCE_DIR: folder,
+        DOE_EVALUATOR_URL: `http://127.0.0.1:${(evaluator.address() as AddressInfo).port}/evaluate`,
+        GATEWAY_RATE_LIMIT: '100000/1m',
+        JOB_WORKERS: WORKERS,
+        JOB_DRAIN_MS: '2000',
+        SHUTDOWN_GRACE_MS: '10000',
+      },
     });
     fetchApi = fetchAs(await platform.identity.headers({ roles: ['admin'] }));
     sql = new pg.Pool({ connectionString: cluster.url, max: 2 });
@@ -87,6 +125,8 @@ describe('Postgres faults and graceful shutdown, on the real platform processes 
       await platform?.stop();
     } finally {
       await cluster?.destroy();
+      evaluator?.closeAllConnections();
+      await new Promise((resolve) => evaluator?.close(resolve));
     }
   }, 180_000);
 
@@ -106,13 +146,13 @@ describe('Postgres faults and graceful shutdown, on the real platform processes 
    * Starts a run, sending the same request again (same idempotency key) while the gateway answers 5xx;
    * every answer is kept, so a 5xx other than 503 still fails the test at its end.
    */
-  const startRun = async (kitId: number, params?: Record<string, unknown>): Promise<string> => {
+  const startRun = async (kitId: number, run: { sourcePath?: string; params?: Record<string, unknown> } = {}): Promise<string> => {
     const key = randomUUID();
     for (let attempt = 1; ; attempt++) {
       const res = await call('start a run', api(`/kits/${kitId}/runs`), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ sourcePath: 'quadratic-surface.csv', ...(params ? { params } : {}) }),
+        body: JSON.stringify({ sourcePath: 'quadratic-surface.csv', ...run }),
       });
       if (res.status === 202) return ((await res.json()) as { runId: string }).runId;
       const body = await res.text();
@@ -273,7 +313,7 @@ describe('Postgres faults and graceful shutdown, on the real platform processes 
         // workers, or as soon as the count falls from its peak (while some still run).
         const burst = Math.max(2, Math.floor(RUNS / 4));
         const first = runIds.length;
-        const started = Promise.all(Array.from({ length: burst }, (_, i) => startRun(9_600 + first + i, SLOW_ML)));
+        const started = Promise.all(Array.from({ length: burst }, (_, i) => startRun(9_600 + first + i, LONG_JOBS)));
         let peak = 0;
         let running = 0;
         for (const until = Date.now() + 30_000 * SCALE; Date.now() < until; await sleep(20)) {

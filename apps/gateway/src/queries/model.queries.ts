@@ -1,9 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE } from '@vista/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Model } from '../dto/model.response.js';
+import { defineListing, keysetPage, type Page, type PageRequest } from './listing.js';
 import { READ_SCHEMA, type ModelsTable, type ReadDatabase } from './read-model.tables.js';
 import { iso } from './row-mapping.js';
+
+const EXACT_TOTAL_UP_TO = 10_000;
+
+/** Models: the most recently registered first by default (index `models_registered_at`). */
+export const MODEL_LISTING = defineListing({
+  name: 'models',
+  sorts: {
+    registeredAt: { sql: sql`models.registered_at`, type: 'timestamptz' },
+    kitId: { sql: sql`models.kit_id`, type: 'integer' },
+  },
+  id: { sql: sql`models.model_id`, type: 'uuid' },
+  defaultSort: '-registeredAt',
+});
 
 export interface ModelFilter {
   readonly kitId?: number;
@@ -20,23 +34,41 @@ export class ModelQueries {
     this.db = (db as Kysely<ReadDatabase>).withSchema(READ_SCHEMA);
   }
 
-  /** One page of models matching the filter, the most recently registered first. */
-  async list(filter: ModelFilter, page: number, pageSize: number): Promise<{ items: Model[]; total: number }> {
-    let query = this.db.selectFrom('models');
-    if (filter.kitId !== undefined) query = query.where('kit_id', '=', filter.kitId);
-    if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId);
-    if (filter.algorithm !== undefined) query = query.where('algorithm', '=', filter.algorithm);
-    const [rows, count] = await Promise.all([
-      query
-        .selectAll()
-        .orderBy('registered_at', 'desc')
-        .orderBy('model_id', 'desc')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+  /**
+   * One page of models matching the filter: after `cursor` (keyset: as fast deep in the list as at its
+   * start) or, without one, by page number.
+   */
+  async list(filter: ModelFilter, request: PageRequest & { page: number }): Promise<Page<Model> & { total: number }> {
+    const [page, total] = await Promise.all([
+      keysetPage(MODEL_LISTING, this.filtered(filter).selectAll('models'), { ...request, offset: (request.page - 1) * request.pageSize }, (row) =>
+        toModel(row as ModelsTable),
+      ),
+      this.total(filter),
     ]);
-    return { items: rows.map(toModel), total: Number(count.total) };
+    return { ...page, total };
+  }
+
+  private filtered(filter: ModelFilter) {
+    return this.db
+      .selectFrom('models')
+      .$if(filter.kitId !== undefined, (q) => q.where('kit_id', '=', filter.kitId!))
+      .$if(filter.runId !== undefined, (q) => q.where('run_id', '=', filter.runId!))
+      .$if(filter.algorithm !== undefined, (q) => q.where('algorithm', '=', filter.algorithm!));
+  }
+
+  /** Models matching the filter: counted; all models are counted while few and estimated from the table statistics beyond. */
+  private async total(filter: ModelFilter): Promise<number> {
+    if (filter.kitId === undefined && filter.runId === undefined && filter.algorithm === undefined) {
+      const { rows } = await sql<{ estimate: number }>`select reltuples::bigint as estimate from pg_class where oid = ${`${READ_SCHEMA}.models`}::regclass`.execute(
+        this.db,
+      );
+      const estimate = Number(rows[0]?.estimate ?? -1);
+      if (estimate >= EXACT_TOTAL_UP_TO) return estimate;
+    }
+    const count = await this.filtered(filter)
+      .select((eb) => eb.fn.countAll<string>().as('total'))
+      .executeTakeFirstOrThrow();
+    return Number(count.total);
   }
 
   async get(modelId: string): Promise<Model | undefined> {
