@@ -75,13 +75,14 @@ export class JobsController {
   @ApiProblems(400, 404)
   async logs(@Param() { jobId }: JobIdParams, @Query() query: JobLogsQuery, @Caller() caller: AccessTokenClaims): Promise<JobLogPage> {
     OwnershipQueries.assertVisible(viewerOf(caller), await this.owners.job(jobId), `job ${jobId}`);
-    const items = await this.jobs.logs(jobId, query);
+    const { items, nextCursor } = await this.jobs.logs(jobId, query);
     if (items.length === 0 && !(await this.jobs.exists(jobId))) throw new NotFoundError(`job ${jobId} does not exist`);
     return {
       jobId,
       attempt: query.attempt ?? null,
       items,
-      nextOffset: items.length === query.limit ? query.offset + items.length : null,
+      nextCursor,
+      nextOffset: nextCursor !== null && query.cursor === undefined ? query.offset + items.length : null,
     };
   }
 }

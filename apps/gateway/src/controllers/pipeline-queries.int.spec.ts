@@ -293,6 +293,23 @@ describe('GET /api/v1/jobs/{jobId}/logs', () => {
     expect(second.items.map((l: any) => l.message)).toEqual(['deck has a constant column']);
   });
 
+  it('pages by cursor: each line once, in order, across attempts; a line logged meanwhile does not shift the pages', async () => {
+    const lines: string[] = [];
+    let page = await json(`/api/v1/jobs/${DOE_JOB}/logs?limit=3`);
+    lines.push(...page.items.map((l: any) => `${l.attempt}:${l.seq}`));
+    expect(page.nextCursor).toEqual(expect.any(String));
+    // A line logged at the start meanwhile (an earlier time of attempt 1) is not in the pages that follow.
+    await insertRows(gw.db, 'job_logs', [F.jobLog({ run_id: RUN, kit_id: KIT, job_id: DOE_JOB, attempt: 1, seq: 7, at: t(0), message: 'late', position: 9 })]);
+    page = await json(`/api/v1/jobs/${DOE_JOB}/logs?limit=3&cursor=${page.nextCursor}`);
+    lines.push(...page.items.map((l: any) => `${l.attempt}:${l.seq}`));
+    expect(page).toMatchObject({ nextCursor: null, nextOffset: null });
+    expect(lines).toEqual(['1:0', '1:1', '2:0', '2:1']);
+    await gw.db.deleteFrom('read.job_logs' as any).where('message', '=', 'late').execute();
+
+    const problem = await expectProblem(await get(`/api/v1/jobs/${DOE_JOB}/logs?cursor=${Buffer.from('["job-logs","x","y","z","w","v"]').toString('base64url')}`), 400, 'invalid');
+    expect(problem.errors.map((e: any) => e.path)).toEqual(['cursor']);
+  });
+
   it('answers no lines for a known job that logged none, and 404 for an unknown job', async () => {
     expect((await json(`/api/v1/jobs/${OPT_JOB}/logs`)).items).toEqual([]);
     await expectProblem(await get(`/api/v1/jobs/${randomUUID()}/logs`), 404, 'not-found');

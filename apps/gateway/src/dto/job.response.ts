@@ -82,7 +82,9 @@ export class JobLogPage {
   @ApiProperty({ format: 'uuid' }) jobId!: string;
   @ApiProperty({ nullable: true, type: Number, description: 'The attempt asked for; null for all.' }) attempt!: number | null;
   @ApiProperty({ type: [JobLogLine], description: 'In order of attempt, time, then line.' }) items!: JobLogLine[];
-  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `offset` for the next page; null when this page is the last.' })
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null when this page is the last.' })
+  nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `offset` for the next page; null when this page is the last, or when it was asked by cursor.' })
   nextOffset!: number | null;
 }
 

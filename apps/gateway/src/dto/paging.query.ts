@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MODEL_LISTING } from '../queries/model.queries.js';
 import { ListQuery, SortOf } from './list.query.js';
 import { KIT_ID_MAX } from './path.params.js';
@@ -88,10 +88,21 @@ export class JobLogsQuery {
   @Max(5000)
   limit: number = 1000;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: "Lines to skip (the previous page's `nextOffset`)." })
+  @ApiPropertyOptional({
+    minimum: 0,
+    default: 0,
+    description: "Lines to skip (the previous page's `nextOffset`); ignored with `cursor`, which is preferred: a running job's new lines do not shift it.",
+  })
   @IsOptional()
   @ToInteger()
   @IsInt({ message: 'offset must be an integer' })
   @Min(0)
   offset: number = 0;
+
+  @ApiPropertyOptional({ description: "Continue after the previous page's last line: its `nextCursor`.", maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @Matches(/^[\w-]+$/, { message: 'cursor must be a nextCursor the API gave' })
+  cursor?: string;
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE } from '@vista/db';
+import { ValidationError } from '@vista/contracts';
 import { type Kysely, sql } from 'kysely';
 import type { JobListItem, JobLogLine, JobView } from '../dto/job.response.js';
-import { defineListing, keysetPage, type Page, type PageRequest } from './listing.js';
+import { defineListing, isCastFailure, keysetPage, type Page, type PageRequest } from './listing.js';
 import { READ_SCHEMA, type ReadDatabase } from './read-model.tables.js';
 import { iso } from './row-mapping.js';
 import { attemptsOf, newestFirst } from './stage-views.js';
@@ -10,7 +11,31 @@ import { attemptsOf, newestFirst } from './stage-views.js';
 export interface JobLogsRequest {
   readonly attempt?: number;
   readonly limit: number;
+  /** Lines to skip (numbered access); ignored after a cursor. */
   readonly offset: number;
+  /** The previous page's `nextCursor`: continue after its last line. */
+  readonly cursor?: string;
+}
+
+/** A job's log lines in the order they tell the story; the event id and line make the order total. */
+const LOG_ORDER = sql`(job_logs.attempt, job_logs.at, job_logs.position, job_logs.seq, job_logs.event_id)`;
+const LOG_CURSOR = 'job-logs';
+
+/** Where a page of log lines ended: the last line's key, as text (exact, microseconds included). */
+type LogKey = [attempt: string, at: string, position: string, seq: string, eventId: string];
+
+const logCursorProblem = () =>
+  new ValidationError('cursor is not one this list gave', [{ path: 'cursor', message: "must be a nextCursor of this job's logs" }]);
+
+function decodeLogCursor(text: string): LogKey {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(text, 'base64url').toString());
+  } catch {
+    throw logCursorProblem();
+  }
+  if (!Array.isArray(parts) || parts.length !== 6 || parts[0] !== LOG_CURSOR || !parts.every((p) => typeof p === 'string')) throw logCursorProblem();
+  return parts.slice(1) as LogKey;
 }
 
 /** One row per job attempt (an ML attempt per step) over the four stage tables, with its stage and task. */
@@ -124,20 +149,49 @@ export class JobQueries {
     }));
   }
 
-  /** A page of the job's log lines in the order they tell the story: attempt, time, then line. */
-  async logs(jobId: string, request: JobLogsRequest): Promise<JobLogLine[]> {
-    let query = this.db.selectFrom('job_logs').selectAll().where('job_id', '=', jobId);
+  /**
+   * A page of the job's log lines in the order they tell the story: attempt, time, then line. After a
+   * cursor, the lines following the previous page's last (keyset: lines logged meanwhile by a running
+   * job are neither repeated nor skipped); without one, from `offset`.
+   */
+  async logs(jobId: string, request: JobLogsRequest): Promise<{ items: JobLogLine[]; nextCursor: string | null }> {
+    let query = this.db
+      .selectFrom('job_logs')
+      .selectAll()
+      .select(sql<LogKey>`array[attempt::text, at::text, position::text, seq::text, event_id::text]`.as('log_key'))
+      .where('job_id', '=', jobId);
     if (request.attempt !== undefined) query = query.where('attempt', '=', request.attempt);
-    const rows = await query.orderBy('attempt').orderBy('at').orderBy('position').orderBy('seq').limit(request.limit).offset(request.offset).execute();
-    return rows.map((row) => ({
-      attempt: row.attempt,
-      at: iso(row.at),
-      seq: row.seq,
-      level: row.level,
-      task: row.task,
-      message: row.message,
-      position: Number(row.position),
-    }));
+    if (request.cursor !== undefined) {
+      const [attempt, at, position, seq, eventId] = decodeLogCursor(request.cursor);
+      query = query.where(
+        sql<boolean>`${LOG_ORDER} > (cast(${attempt} as integer), cast(${at} as timestamptz), cast(${position} as bigint), cast(${seq} as integer), cast(${eventId} as uuid))`,
+      );
+    } else if (request.offset > 0) {
+      query = query.offset(request.offset);
+    }
+    let rows;
+    try {
+      rows = await query.orderBy('attempt').orderBy('at').orderBy('position').orderBy('seq').orderBy('event_id').limit(request.limit + 1).execute();
+    } catch (error) {
+      // A cursor whose values do not cast back was not made by this list.
+      if (request.cursor !== undefined && isCastFailure(error)) throw logCursorProblem();
+      throw error;
+    }
+    const more = rows.length > request.limit;
+    const shown = more ? rows.slice(0, request.limit) : rows;
+    const last = shown[shown.length - 1];
+    return {
+      items: shown.map((row) => ({
+        attempt: row.attempt,
+        at: iso(row.at),
+        seq: row.seq,
+        level: row.level,
+        task: row.task,
+        message: row.message,
+        position: Number(row.position),
+      })),
+      nextCursor: more && last ? Buffer.from(JSON.stringify([LOG_CURSOR, ...last.log_key])).toString('base64url') : null,
+    };
   }
 
   /** Whether the read model knows the job at all: a stage row or a logged line. */

@@ -146,7 +146,8 @@ function cast(value: string, type: KeyType): RawBuilder<unknown> {
   return sql`cast(${value} as ${sql.raw(type)})`;
 }
 
-function isCastFailure(error: unknown): boolean {
+/** A cast of a cursor's value that failed: the cursor was not made by the list it was given to. */
+export function isCastFailure(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   // invalid_text_representation, invalid_datetime_format, datetime_field_overflow, numeric_value_out_of_range
   return code === '22P02' || code === '22007' || code === '22008' || code === '22003';
