@@ -325,16 +325,6 @@ const DETAIL_COLUMNS = new Set(['metadata', 'result', 'summary', 'data_info']);
  * Rows of a stage for a run: every attempt of its jobs, oldest first. `summary` reads them without
  * their large columns, the headline figures (`summary`) standing in for the result.
  */
-async function stageRows<T extends StageTable>(
-  trx: Transaction<ReadDatabase>,
-  table: T,
-  runId: string | null | undefined,
-  depth: 'full' | 'summary',
-): Promise<Selectable<ReadDatabase[T]>[]> {
-  if (!runId) return [];
-  return (await stageRowsQuery(trx as Kysely<any>, table, runId, depth).execute()) as Selectable<ReadDatabase[T]>[];
-}
-
 function stageRowsQuery(db: Kysely<any>, table: StageTable, runId: string, depth: 'full' | 'summary') {
   const query = db.selectFrom(table as string);
   return (
@@ -378,13 +368,15 @@ function stateStatements(db: Kysely<ReadDatabase>) {
   };
 }
 
-/** Every stage's rows of a run (in the caller's snapshot). */
-async function runStageRows(trx: Transaction<ReadDatabase>, runId: string | null | undefined, depth: 'full' | 'summary' = 'full') {
+/** Every stage's rows of a run, whole (in the caller's snapshot). */
+async function runStageRows(trx: Transaction<ReadDatabase>, runId: string) {
+  const rows = async <T extends StageTable>(table: T) =>
+    (await stageRowsQuery(trx as Kysely<any>, table, runId, 'full').execute()) as Selectable<ReadDatabase[T]>[];
   return {
-    deckCollection: await stageRows(trx, 'deck_collection', runId, depth),
-    doe: await stageRows(trx, 'doe_step', runId, depth),
-    ml: await stageRows(trx, 'ml_step', runId, depth),
-    optimize: await stageRows(trx, 'optimize_step', runId, depth),
+    deckCollection: await rows('deck_collection'),
+    doe: await rows('doe_step'),
+    ml: await rows('ml_step'),
+    optimize: await rows('optimize_step'),
   };
 }
 
