@@ -14,6 +14,10 @@ export interface OwnNatsServer {
   start(): Promise<void>;
   /** Stops it (SIGTERM: the store is flushed, like a clean shutdown; `kill: true` for SIGKILL). */
   stop(options?: { kill?: boolean }): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered, as from a server too busy to answer. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
   /** Copies the store as it is now (stop first for a consistent copy); returns the copy's path. */
   snapshot(): Promise<string>;
   /** Replaces the store with an older copy (while stopped). */
@@ -61,6 +65,7 @@ export async function startNatsServer(): Promise<OwnNatsServer> {
     child = undefined;
     if (running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill('SIGCONT'); // a paused server would hold a SIGTERM until it goes on
     running.kill(options.kill ? 'SIGKILL' : 'SIGTERM');
     await exited;
   };
@@ -73,6 +78,8 @@ export async function startNatsServer(): Promise<OwnNatsServer> {
       await start();
     },
     stop,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async snapshot() {
       const copy = path.join(root, `copy-${copies.length}`);
       await cp(storeDir, copy, { recursive: true });

@@ -42,7 +42,7 @@ const LONG_JOBS = {
   sourcePath: 'large-surface.csv',
   params: { doe: { labelling: 'evaluator' }, ml: { algorithm: 'random-forest', hyperparameters: { nEstimators: 300 } } },
 };
-const LARGE_DECK_ROWS = 100_000;
+const LARGE_DECK_ROWS = 30_000;
 const EVALUATOR_DELAY_MS = 1_500;
 /** A bound on waiting for runs to end, not a performance assertion. */
 const RUNS_BOUND_MS = 150_000 * SCALE;
@@ -176,6 +176,17 @@ describe('Postgres faults and graceful shutdown, on the real platform processes 
     );
     const counts: Record<string, number> = {};
     for (const r of rows) counts[r.status as string] = (counts[r.status as string] ?? 0) + 1;
+    // A run that ended otherwise says why: its stage attempts that did not succeed, with their reasons.
+    for (const r of rows.filter((row) => row.status !== 'SUCCESS')) {
+      const attempts = await rowsOf(
+        `select 'deck' as stage, attempt, status, reason from read.deck_collection where run_id = $1 and status <> 'SUCCESS'
+         union all select 'doe', attempt, status, reason from read.doe_step where run_id = $1 and status <> 'SUCCESS'
+         union all select 'ml:' || step_name, attempt, status, reason from read.ml_step where run_id = $1 and status <> 'SUCCESS'
+         union all select 'optimize', attempt, status, reason from read.optimize_step where run_id = $1 and status <> 'SUCCESS'`,
+        [r.run_id],
+      );
+      console.log(`run ${r.run_id} ended ${r.status}: ${JSON.stringify(attempts)}`);
+    }
     return counts;
   };
 
