@@ -34,9 +34,10 @@ const WORKERS = process.env.E2E_FAULT_WORKERS ?? '2';
 /** Waiting bounds grow with the number of runs (bounds on waiting, not performance assertions). */
 const SCALE = Math.max(1, RUNS / 8);
 /**
- * Runs whose jobs last long enough that SIGTERM meets as many running as the service has workers: a deck of
- * LARGE_DECK_ROWS rows to collect, DOE points labelled by an external evaluator that answers after
- * EVALUATOR_DELAY_MS (a simulator, in real life), a forest large enough to train for seconds.
+ * Runs whose jobs last seconds, so SIGTERM meets many running at once: a deck of LARGE_DECK_ROWS rows to
+ * collect, DOE points labelled by an external evaluator that answers after EVALUATOR_DELAY_MS (a simulator,
+ * in real life), a forest large enough to train for seconds. (DOE's jobs arrive as the deck's end, spread
+ * out: it meets fewer at once than it has workers.)
  */
 const LONG_JOBS = {
   sourcePath: 'large-surface.csv',
