@@ -4,20 +4,12 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { KIT_LISTING, RUN_LISTING } from '../queries/kit.queries.js';
 import { ARCHIVED_FILTERS } from './deck.request.js';
-import { DateFilter, ListQuery, SortOf, TextFilter } from './list.query.js';
+import { DateFilter, ListQuery, NumberedListQuery, SortOf, TextFilter } from './list.query.js';
 import { ToInteger } from './transforms.js';
 
 const KIT_STATUSES = [...JOB_STATUSES, 'NEW'] as const;
 
-export class KitListQuery extends ListQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Numbered page, when no `cursor` is given (keyset paging with `cursor` is preferred).' })
-  @IsOptional()
-  @ToInteger()
-  @IsInt({ message: 'page must be an integer' })
-  @Min(1)
-  @Max(1_000_000)
-  page: number = 1;
-
+export class KitListQuery extends NumberedListQuery {
   @SortOf(KIT_LISTING) sort?: string;
 
   @ApiPropertyOptional({ enum: KIT_STATUSES, description: 'Only kits whose latest run is in this status (NEW: no run yet).' })

@@ -31,6 +31,17 @@ export class ListQuery {
   cursor?: string;
 }
 
+/** A list that also keeps numbered pages (keyset paging with `cursor` is preferred; `page` is ignored after one). */
+export class NumberedListQuery extends ListQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Numbered page, when no `cursor` is given (keyset paging with `cursor` is preferred).' })
+  @IsOptional()
+  @ToInteger()
+  @IsInt({ message: 'page must be an integer' })
+  @Min(1)
+  @Max(1_000_000)
+  page: number = 1;
+}
+
 /** The `sort` parameter of a list: one of its listing's fields, `-` in front for descending. */
 export const SortOf = (listing: Listing<string>): PropertyDecorator =>
   applyDecorators(

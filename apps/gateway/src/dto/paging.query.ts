@@ -1,27 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MODEL_LISTING } from '../queries/model.queries.js';
-import { ListQuery, SortOf } from './list.query.js';
+import { NumberedListQuery, SortOf } from './list.query.js';
 import { KIT_ID_MAX } from './path.params.js';
 import { ToInteger } from './transforms.js';
-
-export class KitPageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt({ message: 'page must be an integer' })
-  @Min(1)
-  @Max(1_000_000)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt({ message: 'pageSize must be an integer' })
-  @Min(1)
-  @Max(200)
-  pageSize: number = 50;
-}
 
 export class HistoryQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100, description: 'Rows per page.' })
@@ -40,15 +22,7 @@ export class HistoryQuery {
   afterPosition: number = 0;
 }
 
-export class ModelPageQuery extends ListQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Numbered page, when no `cursor` is given (keyset paging with `cursor` is preferred).' })
-  @IsOptional()
-  @ToInteger()
-  @IsInt({ message: 'page must be an integer' })
-  @Min(1)
-  @Max(1_000_000)
-  page: number = 1;
-
+export class ModelPageQuery extends NumberedListQuery {
   @SortOf(MODEL_LISTING) sort?: string;
 
   @ApiPropertyOptional({ description: "Only the kit's models.", minimum: 1, maximum: KIT_ID_MAX })

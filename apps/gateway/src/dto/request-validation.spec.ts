@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { ValidationError } from '@vista/contracts';
 import { MAX_BODY_DEPTH, createValidationPipe, nestingDepth } from '../http/validation.pipe.js';
-import { HistoryQuery, JobLogsQuery, KitPageQuery, ModelPageQuery } from './paging.query.js';
+import { NumberedListQuery } from './list.query.js';
+import { HistoryQuery, JobLogsQuery, ModelPageQuery } from './paging.query.js';
 import { KitIdParams, RunIdParams } from './path.params.js';
 import { PredictRequest } from './predict.request.js';
 import { RunControlRequest } from './run-control.request.js';
@@ -195,16 +196,16 @@ describe('model and log queries', () => {
 
 describe('paging queries', () => {
   it('defaults page and page size', async () => {
-    await expect(validate(KitPageQuery, 'query', {})).resolves.toMatchObject({ page: 1, pageSize: 50 });
+    await expect(validate(NumberedListQuery, 'query', {})).resolves.toMatchObject({ page: 1, pageSize: 50 });
     await expect(validate(HistoryQuery, 'query', {})).resolves.toMatchObject({ limit: 100, afterPosition: 0 });
   });
 
   it('reads given values', async () => {
-    await expect(validate(KitPageQuery, 'query', { page: '3', pageSize: '20' })).resolves.toMatchObject({ page: 3, pageSize: 20 });
+    await expect(validate(NumberedListQuery, 'query', { page: '3', pageSize: '20' })).resolves.toMatchObject({ page: 3, pageSize: 20 });
   });
 
   it('refuses a page size above 200 and an unknown parameter', async () => {
-    const error = await rejection(validate(KitPageQuery, 'query', { pageSize: '500', sort: 'name' }));
+    const error = await rejection(validate(NumberedListQuery, 'query', { pageSize: '500', sort: 'name' }));
     expect(error.issues?.map((i) => i.path).sort()).toEqual(['pageSize', 'sort']);
   });
 });

@@ -14,7 +14,7 @@ import type {
   RunDetails,
   RunTasks,
 } from '../dto/kit.response.js';
-import { containsPattern, defineListing, keysetPage, type Page, type PageRequest } from './listing.js';
+import { containsPattern, defineListing, keysetPage, listTotal, type Page, type PageRequest } from './listing.js';
 import { OwnershipQueries, type Viewer } from './ownership.queries.js';
 import { preparedQuery } from './prepared-query.js';
 import {
@@ -29,8 +29,6 @@ import {
 import { camelizeRow, iso } from './row-mapping.js';
 import { runVersion, toRun } from './run.queries.js';
 import { attemptsOf, latestPerStage, toStageState } from './stage-views.js';
-
-const EXACT_TOTAL_UP_TO = 10_000;
 
 // A kit's name and the rest of its definition live in its stamped definition (null for kits only ever started).
 const NAME = sql`coalesce(kits.definition ->> 'name', '')`;
@@ -136,18 +134,14 @@ export class KitQueries {
    */
   private async total(filter: KitFilter): Promise<number> {
     const unfiltered = Object.entries(filter).every(([key, value]) => value === undefined || (key === 'archived' && value !== 'only'));
-    if (unfiltered) {
-      const { rows } = await sql<{
-        estimate: number;
-      }>`select reltuples::bigint as estimate from pg_class where oid = ${`${READ_SCHEMA}.kits`}::regclass`.execute(this.db);
-      const estimate = Number(rows[0]?.estimate ?? -1);
-      if (estimate >= EXACT_TOTAL_UP_TO) return estimate;
-    }
-    const count = await this.filtered(filter)
-      .select((eb) => eb.fn.countAll<string>().as('total'))
-      .executeTakeFirstOrThrow();
-    return Number(count.total);
+    return listTotal(this.db, `${READ_SCHEMA}.kits`, unfiltered, async () => {
+      const count = await this.filtered(filter)
+        .select((eb) => eb.fn.countAll<string>().as('total'))
+        .executeTakeFirstOrThrow();
+      return Number(count.total);
+    });
   }
+
 
   /** A kit's overview (its definition and where its latest run stands), or undefined. */
   async get(kitId: number): Promise<KitSummary | undefined> {

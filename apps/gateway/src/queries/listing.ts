@@ -1,5 +1,5 @@
 import { ValidationError } from '@vista/contracts';
-import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 
 /** SQL types a sort key is compared as (the cursor carries its value as text and casts it back). */
 export type KeyType = 'text' | 'timestamptz' | 'bigint' | 'integer' | 'uuid';
@@ -151,6 +151,23 @@ export function isCastFailure(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   // invalid_text_representation, invalid_datetime_format, datetime_field_overflow, numeric_value_out_of_range
   return code === '22P02' || code === '22007' || code === '22008' || code === '22003';
+}
+
+/** Totals are exact up to this many rows; an unfiltered list of more is estimated. */
+export const EXACT_TOTAL_UP_TO = 10_000;
+
+/**
+ * How many rows a list's filter matches: `count` them, except for an unfiltered list of many rows,
+ * whose size the table statistics (`reltuples` of `table`, schema-qualified) estimate — no count over
+ * every row on each page.
+ */
+export async function listTotal(db: Kysely<any>, table: string, unfiltered: boolean, count: () => Promise<number>): Promise<number> {
+  if (unfiltered) {
+    const { rows } = await sql<{ estimate: string }>`select reltuples::bigint as estimate from pg_class where oid = ${table}::regclass`.execute(db);
+    const estimate = Number(rows[0]?.estimate ?? -1);
+    if (estimate >= EXACT_TOTAL_UP_TO) return estimate;
+  }
+  return count();
 }
 
 /** A `from`..`to` filter whose ends are in the wrong order is a 400 naming `to`. */

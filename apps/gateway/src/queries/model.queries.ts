@@ -2,11 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE } from '@vista/db';
 import { type Kysely, sql } from 'kysely';
 import type { Model } from '../dto/model.response.js';
-import { defineListing, keysetPage, type Page, type PageRequest } from './listing.js';
+import { defineListing, keysetPage, listTotal, type Page, type PageRequest } from './listing.js';
 import { READ_SCHEMA, type ModelsTable, type ReadDatabase } from './read-model.tables.js';
 import { iso } from './row-mapping.js';
-
-const EXACT_TOTAL_UP_TO = 10_000;
 
 /** Models: the most recently registered first by default (index `models_registered_at`). */
 export const MODEL_LISTING = defineListing({
@@ -57,19 +55,16 @@ export class ModelQueries {
   }
 
   /** Models matching the filter: counted; all models are counted while few and estimated from the table statistics beyond. */
-  private async total(filter: ModelFilter): Promise<number> {
-    if (filter.kitId === undefined && filter.runId === undefined && filter.algorithm === undefined) {
-      const { rows } = await sql<{ estimate: number }>`select reltuples::bigint as estimate from pg_class where oid = ${`${READ_SCHEMA}.models`}::regclass`.execute(
-        this.db,
-      );
-      const estimate = Number(rows[0]?.estimate ?? -1);
-      if (estimate >= EXACT_TOTAL_UP_TO) return estimate;
-    }
-    const count = await this.filtered(filter)
-      .select((eb) => eb.fn.countAll<string>().as('total'))
-      .executeTakeFirstOrThrow();
-    return Number(count.total);
+  private total(filter: ModelFilter): Promise<number> {
+    const unfiltered = filter.kitId === undefined && filter.runId === undefined && filter.algorithm === undefined;
+    return listTotal(this.db, `${READ_SCHEMA}.models`, unfiltered, async () => {
+      const count = await this.filtered(filter)
+        .select((eb) => eb.fn.countAll<string>().as('total'))
+        .executeTakeFirstOrThrow();
+      return Number(count.total);
+    });
   }
+
 
   async get(modelId: string): Promise<Model | undefined> {
     const row = await this.db.selectFrom('models').selectAll().where('model_id', '=', modelId).executeTakeFirst();
